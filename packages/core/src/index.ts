@@ -1,0 +1,4 @@
+export { Engine } from './engine';
+export { parseSnapshot } from './parseSnapshot';
+export { EvaluationError, SnapshotError, type EvaluationErrorCode } from './errors';
+export type * from './types';
