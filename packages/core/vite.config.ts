@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 // Library build: one ESM file; declarations come from `tsc -p tsconfig.build.json`.
 export default defineConfig({
   build: {
-    target: 'es2020',
+    target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
     minify: false,

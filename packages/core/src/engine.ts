@@ -9,24 +9,21 @@ import type {
   SnapshotFlag,
   VariantEvaluationResponse,
 } from './types';
-import { EvaluationError } from './errors';
+import { EvaluationError, type EvaluationErrorCode } from './errors';
 import { parseSnapshot } from './parseSnapshot';
-import { compileVariantFlag, evaluateVariantFlag, type VariantFlag } from './variantFlag';
-import { compileBooleanFlag, evaluateBooleanFlag, type BooleanFlag } from './booleanFlag';
-import { CRC_INIT, crcString } from './crc32';
-import { isWellFormed, toWellFormed } from './wellFormed';
-
-type CompiledFlag = VariantFlag | BooleanFlag;
+import { compileFlag, evaluateFlag, type CompiledFlag } from './flag';
+import { toWellFormed } from './wellFormed';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Evaluates the flags of one namespace snapshot, with exactly the results of Flipt's own
  * engine. Immutable: a new snapshot means a new Engine. Building one validates the snapshot
- * and precomputes everything evaluation needs (parsed values, sets, bucket bounds).
+ * and precomputes what evaluation needs (parsed values, sets, bucket bounds). Results are
+ * frozen, and a repeated outcome usually returns the very same object.
  *
  * @example
- * const engine = new Engine(await (await fetch(url)).text());
+ * const engine = new Engine(await (await fetch(snapshotUrl)).text());
  * engine.evaluateBoolean({ flagKey: 'new-checkout', entityId: 'user-1', context: { plan: 'pro' } });
  */
 export class Engine {
@@ -36,46 +33,31 @@ export class Engine {
   readonly digest: string | undefined;
   /** The validated snapshot this engine was built from. */
   readonly snapshot: Snapshot;
-  private readonly flags = new Map<string, CompiledFlag>();
-  /**
-   * Set when a constraint property contains U+FFFD: only then can repairing lone surrogates
-   * in context keys (as Flipt's engine does) change which value a constraint reads.
-   */
-  private readonly repairContextKeys: boolean;
-  private flagInfos: readonly FlagInfo[] | undefined;
+  /** By key; a repeated key replaces the earlier flag, as in Flipt. */
+  private readonly flags = new Map<string, [CompiledFlag, SnapshotFlag]>();
 
   /**
    * @param snapshot A namespace snapshot as a Flipt server returns it: an object or JSON text.
    * @throws SnapshotError when it is not one.
    */
   constructor(snapshot: Snapshot | string | object) {
-    const data = parseSnapshot(snapshot);
-    this.snapshot = data;
+    const data = (this.snapshot = parseSnapshot(snapshot));
     this.namespace = toWellFormed(data.namespace.key);
     this.digest = typeof data.digest === 'string' ? data.digest : undefined;
-    let repair = false;
     for (const source of data.flags) {
-      // Flipt keys flags by key: a repeated key replaces the earlier flag.
       const key = toWellFormed(source.key);
-      this.flags.set(
-        key,
-        source.type === 'BOOLEAN_FLAG_TYPE' ? compileBooleanFlag(key, source) : compileVariantFlag(key, source, crcString(CRC_INIT, key)),
-      );
-      repair ||= hasRepairedProperty(source);
+      this.flags.set(key, [compileFlag(key, source), source]);
     }
-    this.repairContextKeys = repair;
   }
 
   /** Evaluates a variant flag. @throws EvaluationError where Flipt's client throws. */
   evaluateVariant(request: EvaluationRequest): VariantEvaluationResponse {
-    const flag = this.flagFor(request, true, 'variant');
-    return evaluateVariantFlag(flag as VariantFlag, toWellFormed(request.entityId), this.contextOf(request));
+    return this.evaluate(request, false) as VariantEvaluationResponse;
   }
 
   /** Evaluates a boolean flag. @throws EvaluationError where Flipt's client throws. */
   evaluateBoolean(request: EvaluationRequest): BooleanEvaluationResponse {
-    const flag = this.flagFor(request, true, 'boolean');
-    return evaluateBooleanFlag(flag as BooleanFlag, toWellFormed(request.entityId), this.contextOf(request));
+    return this.evaluate(request, true) as BooleanEvaluationResponse;
   }
 
   /**
@@ -83,114 +65,78 @@ export class Engine {
    * request (non-string key or entity id, bad context) throws for the whole batch, as in Flipt.
    */
   evaluateBatch(requests: readonly EvaluationRequest[]): BatchEvaluationResponse {
-    if (!Array.isArray(requests)) throw new EvaluationError('INVALID_REQUEST', 'evaluateBatch expects an array of requests');
-    for (const request of requests) this.flagFor(request, false, undefined);
-    const responses: EvaluationResponse[] = [];
-    for (const request of requests) {
+    if (!Array.isArray(requests)) fail('INVALID_REQUEST', 'evaluateBatch takes an array of requests');
+    const checked = requests.map((request) => this.check(request));
+    const responses = requests.map((request, i): EvaluationResponse => {
       const flagKey = toWellFormed(request.flagKey);
-      const flag = this.flags.get(flagKey);
-      const entityId = toWellFormed(request.entityId);
+      const [flag, context] = checked[i]!;
       if (!flag) {
-        responses.push({
+        return {
           type: 'ERROR_EVALUATION_RESPONSE_TYPE',
           errorEvaluationResponse: { flagKey, namespaceKey: this.namespace, reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
-        });
-      } else if (flag.kind === 'boolean') {
-        responses.push({
-          type: 'BOOLEAN_EVALUATION_RESPONSE_TYPE',
-          booleanEvaluationResponse: evaluateBooleanFlag(flag, entityId, this.contextOf(request)),
-        });
-      } else {
-        responses.push({
-          type: 'VARIANT_EVALUATION_RESPONSE_TYPE',
-          variantEvaluationResponse: evaluateVariantFlag(flag, entityId, this.contextOf(request)),
-        });
+        };
       }
-    }
+      const result = evaluateFlag(flag, toWellFormed(request.entityId), context);
+      return flag.boolean
+        ? { type: 'BOOLEAN_EVALUATION_RESPONSE_TYPE', booleanEvaluationResponse: result as BooleanEvaluationResponse }
+        : { type: 'VARIANT_EVALUATION_RESPONSE_TYPE', variantEvaluationResponse: result as VariantEvaluationResponse };
+    });
     return { responses };
   }
 
   /** Every flag in the snapshot (a repeated key counts once: the last one). */
   listFlags(): FlagInfo[] {
-    this.flagInfos ??= [...this.flags.keys()].map((key) => describeFlag(key, this.sourceOf(key)!));
-    return this.flagInfos.slice();
+    return [...this.flags].map(([key, [{ boolean }, { enabled, description, defaultVariant: variant }]]) =>
+      Object.assign(
+        { key, enabled, type: boolean ? ('BOOLEAN_FLAG_TYPE' as const) : ('VARIANT_FLAG_TYPE' as const) },
+        description != null && { description: toWellFormed(description) },
+        variant && {
+          defaultVariant: Object.assign(
+            { id: toWellFormed(variant.id), key: toWellFormed(variant.key) },
+            variant.attachment != null && { attachment: toWellFormed(variant.attachment) },
+          ),
+        },
+      ),
+    );
   }
 
-  /** Whether the snapshot has a flag with this key. */
-  hasFlag(flagKey: string): boolean {
-    return this.flags.has(toWellFormed(flagKey));
-  }
-
-  /** The snapshot's definition of a flag (the last one, if the key repeats). */
-  sourceOf(flagKey: string): SnapshotFlag | undefined {
-    const key = toWellFormed(flagKey);
-    const flags = this.snapshot.flags;
-    for (let i = flags.length - 1; i >= 0; i--) if (toWellFormed(flags[i]!.key) === key) return flags[i];
-    return undefined;
+  private evaluate(request: EvaluationRequest, boolean: boolean) {
+    const [flag, context] = this.check(request, true);
+    if (flag!.boolean !== boolean) fail('TYPE_MISMATCH', `flag "${request.flagKey}" is not a ${boolean ? 'boolean' : 'variant'} flag`);
+    return evaluateFlag(flag!, toWellFormed(request.entityId), context);
   }
 
   /**
    * Checks a request as Flipt's client does and finds its flag. Single evaluations also refuse
-   * blank keys and ids; batches accept them (and report a blank key as not found).
+   * blank keys and ids and a missing flag; batches accept them (a missing flag is an item).
+   * Returns the flag and the context, read into a plain object when given as a Map or as
+   * `[key, value]` pairs (which Flipt's client accepts too).
    */
-  private flagFor(request: EvaluationRequest, single: boolean, type: CompiledFlag['kind'] | undefined): CompiledFlag | undefined {
-    if (typeof request !== 'object' || request === null) {
-      throw new EvaluationError('INVALID_REQUEST', 'an evaluation request must be an object { flagKey, entityId, context }');
-    }
-    const { flagKey, entityId, context } = request;
-    if (typeof flagKey !== 'string' || (single && flagKey.trim() === '')) {
-      throw new EvaluationError('INVALID_FLAG_KEY', 'flagKey must be a non-empty string');
-    }
-    if (typeof entityId !== 'string' || (single && entityId.trim() === '')) {
-      throw new EvaluationError('TARGETING_KEY_MISSING', 'entityId must be a non-empty string', flagKey);
-    }
-    if (typeof context !== 'object' || context === null) {
-      throw new EvaluationError('INVALID_CONTEXT', 'context must be an object of strings (use {} for none)', flagKey);
-    }
-    for (const property in context) {
-      if (hasOwn.call(context, property) && typeof context[property] !== 'string') {
-        throw new EvaluationError('INVALID_CONTEXT', `context.${property} must be a string, got ${typeof context[property]}`, flagKey);
+  private check(request: EvaluationRequest, single?: boolean): [CompiledFlag | undefined, EvaluationContext] {
+    if (typeof request !== 'object' || !request) fail('INVALID_REQUEST', 'a request is an object { flagKey, entityId, context }');
+    const { flagKey, entityId } = request;
+    let context: EvaluationContext | Iterable<[string, string]> = request.context;
+    if (typeof flagKey !== 'string' || (single && !flagKey.trim())) fail('INVALID_FLAG_KEY', 'flagKey must be a non-empty string');
+    if (typeof entityId !== 'string' || (single && !entityId.trim())) fail('TARGETING_KEY_MISSING', 'entityId must be a non-empty string');
+    if (typeof context !== 'object' || !context) fail('INVALID_CONTEXT', 'context must be an object of strings ({} for none)');
+    if (Array.isArray(context) || context instanceof Map) {
+      const pairs = context;
+      context = Object.create(null) as EvaluationContext;
+      try {
+        for (const [property, value] of pairs) context[property] = typeof property === 'string' ? value : (undefined as never);
+      } catch {
+        fail('INVALID_CONTEXT', 'context pairs must be [key, value]');
       }
     }
-    if (!type) return undefined;
-    const flag = this.flags.get(isWellFormed(flagKey) ? flagKey : toWellFormed(flagKey));
-    if (!flag) throw new EvaluationError('FLAG_NOT_FOUND', `flag "${flagKey}" not found in namespace "${this.namespace}"`, flagKey);
-    if (flag.kind !== type) throw new EvaluationError('TYPE_MISMATCH', `flag "${flagKey}" is not a ${type} flag`, flagKey);
-    return flag;
-  }
-
-  private contextOf(request: EvaluationRequest): EvaluationContext {
-    const context = request.context;
-    if (!this.repairContextKeys) return context;
-    // Later keys win when two repair to the same name, as in Flipt's map.
-    const repaired: EvaluationContext = Object.create(null);
-    for (const property of Object.keys(context)) repaired[toWellFormed(property)] = context[property]!;
-    return repaired;
+    for (const property in context) {
+      if (hasOwn.call(context, property) && typeof (context as EvaluationContext)[property] !== 'string') fail('INVALID_CONTEXT', `context.${property} must be a string`);
+    }
+    const flag = this.flags.get(toWellFormed(flagKey));
+    if (!flag && single) fail('FLAG_NOT_FOUND', `flag "${flagKey}" is not in namespace "${this.namespace}"`);
+    return [flag && flag[0], context as EvaluationContext];
   }
 }
 
-function hasRepairedProperty(flag: SnapshotFlag): boolean {
-  const segments = [
-    ...(flag.rules ?? []).flatMap((rule) => rule.segments ?? []),
-    ...(flag.rollouts ?? []).flatMap((rollout) => rollout.segment?.segments ?? []),
-  ];
-  return segments.some((segment) => segment.constraints.some((c) => toWellFormed(c.property).includes('\ufffd')));
-}
-
-function describeFlag(key: string, source: SnapshotFlag): FlagInfo {
-  const info: { -readonly [K in keyof FlagInfo]: FlagInfo[K] } = {
-    key,
-    enabled: source.enabled,
-    type: source.type === 'BOOLEAN_FLAG_TYPE' ? 'BOOLEAN_FLAG_TYPE' : 'VARIANT_FLAG_TYPE',
-  };
-  if (typeof source.description === 'string') info.description = toWellFormed(source.description);
-  const variant = source.defaultVariant;
-  if (variant) {
-    info.defaultVariant = Object.freeze(
-      variant.attachment == null
-        ? { id: toWellFormed(variant.id), key: toWellFormed(variant.key) }
-        : { id: toWellFormed(variant.id), key: toWellFormed(variant.key), attachment: toWellFormed(variant.attachment) },
-    );
-  }
-  return Object.freeze(info);
+function fail(code: EvaluationErrorCode, message: string): never {
+  throw new EvaluationError(code, message);
 }

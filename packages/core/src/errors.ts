@@ -17,12 +17,10 @@ export type EvaluationErrorCode =
 export class EvaluationError extends Error {
   override readonly name = 'EvaluationError';
   readonly code: EvaluationErrorCode;
-  readonly flagKey: string | undefined;
 
-  constructor(code: EvaluationErrorCode, message: string, flagKey?: string) {
+  constructor(code: EvaluationErrorCode, message: string) {
     super(message);
     this.code = code;
-    this.flagKey = flagKey;
   }
 }
 

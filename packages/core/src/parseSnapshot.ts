@@ -4,26 +4,31 @@ import type { Snapshot } from './types';
 /*
  * Validation mirrors what Flipt's engine accepts (serde over the snapshot JSON): required
  * fields must be present with the right JSON type, optional ones may be missing or null,
- * unknown fields are ignored, enum strings it does not know fall back to a default.
- * One walk, no copying: the validated object itself is returned, typed.
+ * unknown fields are ignored, and enum strings it does not know fall back to a default at
+ * evaluation. One walk over a schema, no copying: the input itself comes back, typed.
+ *
+ * Schema: `name` is a string field, `name!` a boolean, `name#` a number, `name{…}` an object,
+ * `name[…]` an array of objects; `?` after the name makes the field optional.
  */
+const SEGMENT = 'key matchType constraints[type property operator value]';
+const SCHEMA =
+  `namespace{key name?} flags[key name type? description? enabled! ` +
+  `rules?[distributions[variantKey rollout# variantAttachment?] segments?[${SEGMENT}] segmentOperator] ` +
+  `rollouts?[description? segment?{segmentOperator? value! segments[${SEGMENT}]} threshold?{percentage# value!}] ` +
+  `defaultVariant?{id key attachment?}]`;
 
-type Kind = 'a string' | 'a boolean' | 'a number' | 'an array' | 'an object';
-type Json = Record<string, unknown>;
+/** A field: name, optional, JSON type (`s`tring, `!` boolean, `#` number, `{` object, `[` array), nested fields. */
+type Field = [name: string, optional: boolean, type: string, fields: Field[]];
 
-const validated = /* @__PURE__ */ new WeakSet<object>();
-
-/** True when `value` came back from `parseSnapshot` (so it need not be walked again). */
-export function isValidatedSnapshot(value: unknown): value is Snapshot {
-  return typeof value === 'object' && value !== null && validated.has(value);
-}
+const TYPES: Record<string, string> = { s: 'string', '!': 'boolean', '#': 'number', '{': 'object', '[': 'array' };
+const hasOwn = Object.prototype.hasOwnProperty;
+let schema: Field[] | undefined;
 
 /**
  * Validates a namespace snapshot (an object or JSON text) and returns it typed.
  * @throws SnapshotError naming the JSON path and what was expected there.
  */
 export function parseSnapshot(input: unknown): Snapshot {
-  if (isValidatedSnapshot(input)) return input;
   let data = input;
   if (typeof input === 'string') {
     try {
@@ -32,155 +37,42 @@ export function parseSnapshot(input: unknown): Snapshot {
       throw new SnapshotError('', `snapshot is not valid JSON (${(error as Error).message})`);
     }
   }
-  new Walker().snapshot(data);
-  validated.add(data as object);
+  checkValue(data, '{', (schema ||= parseSchema(SCHEMA.match(/\w+\??[!#{[]?|[\]}]/g)!)), []);
   return data as Snapshot;
 }
 
-class Walker {
-  /** Path of the value being checked, kept as a stack so the happy path builds no strings. */
-  private readonly path: (string | number)[] = [];
-
-  snapshot(root: unknown): void {
-    const snapshot = this.object(root, '');
-    const namespace = this.field(snapshot, 'namespace', 'an object') as Json;
-    this.path.push('namespace');
-    this.field(namespace, 'key', 'a string');
-    this.optional(namespace, 'name', 'a string');
-    this.path.pop();
-    this.list(snapshot, 'flags', this.flag);
+function parseSchema(tokens: string[]): Field[] {
+  const fields: Field[] = [];
+  for (let token: string | undefined; (token = tokens.shift()) && token > ']' && token < '{'; ) {
+    const type = /[!#{[]$/.test(token) ? token.slice(-1) : 's';
+    const name = token.replace(/\W/g, '');
+    fields.push([name, token.includes('?'), type, type > 'z' || type === '[' ? parseSchema(tokens) : []]);
   }
-
-  private flag(flag: Json): void {
-    this.field(flag, 'key', 'a string');
-    this.field(flag, 'name', 'a string');
-    this.optional(flag, 'type', 'a string');
-    this.optional(flag, 'description', 'a string');
-    this.field(flag, 'enabled', 'a boolean');
-    this.list(flag, 'rules', this.rule, true);
-    this.list(flag, 'rollouts', this.rollout, true);
-    const variant = this.optional(flag, 'defaultVariant', 'an object') as Json | null;
-    if (variant) {
-      this.path.push('defaultVariant');
-      this.field(variant, 'id', 'a string');
-      this.field(variant, 'key', 'a string');
-      this.optional(variant, 'attachment', 'a string');
-      this.path.pop();
-    }
-  }
-
-  private rule(rule: Json): void {
-    this.list(rule, 'distributions', this.distribution);
-    this.list(rule, 'segments', this.segment, true);
-    this.field(rule, 'segmentOperator', 'a string');
-  }
-
-  private distribution(distribution: Json): void {
-    this.field(distribution, 'variantKey', 'a string');
-    this.field(distribution, 'rollout', 'a number');
-    this.optional(distribution, 'variantAttachment', 'a string');
-  }
-
-  private segment(segment: Json): void {
-    this.field(segment, 'key', 'a string');
-    this.field(segment, 'matchType', 'a string');
-    this.list(segment, 'constraints', this.constraint);
-  }
-
-  private constraint(constraint: Json): void {
-    this.field(constraint, 'type', 'a string');
-    this.field(constraint, 'property', 'a string');
-    this.field(constraint, 'operator', 'a string');
-    this.field(constraint, 'value', 'a string');
-  }
-
-  private rollout(rollout: Json): void {
-    this.optional(rollout, 'description', 'a string');
-    const segment = this.optional(rollout, 'segment', 'an object') as Json | null;
-    if (segment) {
-      this.path.push('segment');
-      this.optional(segment, 'segmentOperator', 'a string');
-      this.field(segment, 'value', 'a boolean');
-      this.list(segment, 'segments', this.segment);
-      this.path.pop();
-    }
-    const threshold = this.optional(rollout, 'threshold', 'an object') as Json | null;
-    if (threshold) {
-      this.path.push('threshold');
-      this.field(threshold, 'percentage', 'a number');
-      this.field(threshold, 'value', 'a boolean');
-      this.path.pop();
-    }
-  }
-
-  private list(parent: Json, key: string, item: (this: Walker, value: Json) => void, nullable = false): void {
-    const items = nullable ? this.optional(parent, key, 'an array') : this.field(parent, key, 'an array');
-    if (!items) return;
-    const path = this.path;
-    path.push(key, 0);
-    const last = path.length - 1;
-    const array = items as unknown[];
-    for (let i = 0; i < array.length; i++) {
-      path[last] = i;
-      item.call(this, this.object(array[i], ''));
-    }
-    path.length -= 2;
-  }
-
-  private field(parent: Json, key: string, kind: Kind): unknown {
-    const value = parent[key];
-    if (!Object.prototype.hasOwnProperty.call(parent, key) || value === null) this.fail(key, kind, value, true);
-    return this.check(value, key, kind);
-  }
-
-  private optional(parent: Json, key: string, kind: Kind): unknown {
-    const value = Object.prototype.hasOwnProperty.call(parent, key) ? parent[key] : null;
-    return value === null ? null : this.check(value, key, kind);
-  }
-
-  private object(value: unknown, key: string): Json {
-    return this.check(value, key, 'an object') as Json;
-  }
-
-  private check(value: unknown, key: string, kind: Kind): unknown {
-    let ok: boolean;
-    switch (kind) {
-      case 'a string':
-        ok = typeof value === 'string';
-        break;
-      case 'a boolean':
-        ok = typeof value === 'boolean';
-        break;
-      case 'a number':
-        ok = typeof value === 'number';
-        break;
-      case 'an array':
-        ok = Array.isArray(value);
-        break;
-      default:
-        ok = typeof value === 'object' && value !== null && !Array.isArray(value);
-    }
-    if (!ok) this.fail(key, kind, value, false);
-    return value;
-  }
-
-  private fail(key: string, kind: Kind, value: unknown, missing: boolean): never {
-    let path = '';
-    for (const part of key ? [...this.path, key] : this.path) {
-      path += typeof part === 'number' ? `[${part}]` : path ? `.${part}` : part;
-    }
-    const got = missing && value === undefined ? 'it is missing' : `got ${describe(value)}`;
-    throw new SnapshotError(path || '(root)', `expected ${kind}, ${got}`);
-  }
+  return fields;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') {
-    const text = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    return text;
+/* The path is a stack, so the happy path builds no strings. */
+function checkValue(value: unknown, type: string, fields: Field[], path: (string | number)[]): void {
+  const array = Array.isArray(value);
+  if (type === '[' ? !array : typeof value !== TYPES[type] || array || value === null) {
+    const where = path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i ? `.${part}` : part)).join('');
+    const got = value === undefined ? 'it is missing' : `got ${value === null ? 'null' : array ? 'an array' : typeof value === 'object' ? 'an object' : JSON.stringify(value)}`;
+    throw new SnapshotError(where || '(root)', `expected ${/^[aeiou]/.test(TYPES[type]!) ? 'an' : 'a'} ${TYPES[type]}, ${got}`);
   }
-  return String(value);
+  if (type === '[') {
+    const depth = path.push(0) - 1;
+    for (let i = 0; i < (value as unknown[]).length; i++) {
+      path[depth] = i;
+      checkValue((value as unknown[])[i], '{', fields, path);
+    }
+    path.pop();
+  } else if (type === '{') {
+    for (const [name, optional, fieldType, nested] of fields) {
+      const field = hasOwn.call(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+      if (optional && field == null) continue;
+      path.push(name);
+      checkValue(field, fieldType, nested, path);
+      path.pop();
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import type { EvaluationContext, SnapshotSegment } from './types';
-import { compileConstraint, testConstraint, UNKNOWN_TYPE, type Constraint } from './constraint';
+import { compileConstraint, testConstraint, type Constraint } from './constraint';
 import { toWellFormed } from './wellFormed';
 
 interface Segment {
@@ -16,81 +16,39 @@ export interface SegmentGroup {
   readonly segments: readonly Segment[];
   readonly and: boolean;
   /**
-   * True when a match always involves every segment (AND, or a single segment): the matched
-   * keys are then `keys`, and results can be cached without looking at which segments matched.
+   * Every segment key (frozen). When a match always involves every segment (AND, or a single
+   * segment), these are its `segmentKeys`, and its results can be cached.
    */
-  readonly fixed: boolean;
-  /** Every segment key, frozen; the `segmentKeys` of a fixed group's match. */
-  readonly keys: readonly string[];
-  /** Matched-keys arrays of a non-fixed group, by bit mask of matched segments. */
-  readonly keysByMask: Map<number, readonly string[]>;
+  readonly keys: readonly string[] | null;
 }
-
-/** Result of `matchGroup` when the group does not match. */
-export const NO_MATCH = -1;
-/** Result of `matchGroup` for a match in a group too large for a bit mask (not cached). */
-export const UNCACHED = -2;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
 export function compileGroup(sources: readonly SnapshotSegment[] | null | undefined, and: boolean): SegmentGroup {
   const byKey = new Map<string, Segment>();
-  for (const source of sources ?? []) {
+  for (const source of sources || []) {
     const key = toWellFormed(source.key);
-    byKey.set(key, {
-      key,
-      all: source.matchType === 'ALL_SEGMENT_MATCH_TYPE',
-      constraints: source.constraints.map(compileConstraint),
-    });
+    byKey.set(key, { key, all: source.matchType === 'ALL_SEGMENT_MATCH_TYPE', constraints: source.constraints.map(compileConstraint) });
   }
   const segments = [...byKey.values()];
-  return {
-    segments,
-    and,
-    fixed: and || segments.length === 1,
-    keys: Object.freeze(segments.map((segment) => segment.key)),
-    keysByMask: new Map(),
-  };
+  return { segments, and, keys: and || segments.length === 1 ? Object.freeze([...byKey.keys()]) : null };
 }
 
-/**
- * Matches a group against a request. Returns NO_MATCH, or a bit mask of the segments that
- * matched (0 for fixed groups, whose matched keys are always all of them).
- */
-export function matchGroup(group: SegmentGroup, context: EvaluationContext, entityId: string): number {
+/** The `segmentKeys` of a match (`group.keys` when fixed), or null when the group does not match. */
+export function matchGroup(group: SegmentGroup, context: EvaluationContext, entityId: string): readonly string[] | null {
   const segments = group.segments;
-  if (group.and) {
-    for (let i = 0; i < segments.length; i++) {
-      if (!segmentMatches(segments[i]!, context, entityId)) return NO_MATCH;
-    }
-    return 0;
+  if (group.keys) {
+    // AND, or a single segment: stop at the first segment that fails.
+    for (let i = 0; i < segments.length; i++) if (!segmentMatches(segments[i]!, context, entityId)) return null;
+    return group.keys;
   }
-  if (segments.length === 1) return segmentMatches(segments[0]!, context, entityId) ? 0 : NO_MATCH;
-  // OR over several segments: every segment is tested, because the result lists all that matched.
-  let mask = 0;
-  let any = false;
+  // OR over several segments: test them all, since the result lists every one that matched.
+  let keys: string[] | null = null;
   for (let i = 0; i < segments.length; i++) {
-    if (segmentMatches(segments[i]!, context, entityId)) {
-      any = true;
-      if (i < 31) mask |= 1 << i;
-    }
+    const segment = segments[i]!;
+    if (segmentMatches(segment, context, entityId)) (keys ||= []).push(segment.key);
   }
-  return any ? (segments.length > 31 ? UNCACHED : mask) : NO_MATCH;
-}
-
-/** The `segmentKeys` for a match returned by `matchGroup`. */
-export function matchedKeys(group: SegmentGroup, mask: number, context: EvaluationContext, entityId: string): readonly string[] {
-  if (group.fixed) return group.keys;
-  if (mask >= 0) {
-    let keys = group.keysByMask.get(mask);
-    if (!keys) {
-      keys = Object.freeze(group.segments.filter((_, i) => (mask & (1 << i)) !== 0).map((segment) => segment.key));
-      group.keysByMask.set(mask, keys);
-    }
-    return keys;
-  }
-  // More segments than a mask holds (never seen in practice): test again and list them.
-  return Object.freeze(group.segments.filter((s) => segmentMatches(s, context, entityId)).map((s) => s.key));
+  return keys && Object.freeze(keys);
 }
 
 function segmentMatches(segment: Segment, context: EvaluationContext, entityId: string): boolean {
@@ -98,11 +56,23 @@ function segmentMatches(segment: Segment, context: EvaluationContext, entityId: 
   const all = segment.all;
   for (let i = 0; i < constraints.length; i++) {
     const constraint = constraints[i]!;
-    if (constraint.op === UNKNOWN_TYPE) return false;
     const property = constraint.property;
-    const input = property === null ? entityId : hasOwn.call(context, property) ? context[property]! : '';
-    if (testConstraint(constraint, input) !== all) return !all;
+    const matched = testConstraint(
+      constraint,
+      property === null ? entityId : constraint.repairKeys ? readRepaired(context, property) : hasOwn.call(context, property) ? context[property]! : '',
+    );
+    // An unknown constraint type fails the whole segment as soon as it is reached.
+    if (matched === undefined) return false;
+    // ALL stops at the first miss, ANY at the first match.
+    if (matched !== all) return matched;
   }
   // ALL: every constraint matched. ANY: none did, which only counts when there are none.
   return all || constraints.length === 0;
+}
+
+/** The value of the (last) context key that reads `property` once its lone surrogates are repaired. */
+function readRepaired(context: EvaluationContext, property: string): string {
+  let value = '';
+  for (const key of Object.keys(context)) if (toWellFormed(key) === property) value = context[key]!;
+  return value;
 }

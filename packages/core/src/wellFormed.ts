@@ -1,20 +1,16 @@
 /*
  * Flipt's engine receives strings converted from UTF-16 to UTF-8, which replaces every lone
- * surrogate with U+FFFD. Matching must see the same strings.
+ * surrogate with U+FFFD; matching must see the same strings. Uses the native ES2024 methods;
+ * where a runtime lacks them, strings are taken as they are.
  */
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-type WellFormedString = string & { isWellFormed?(): boolean; toWellFormed?(): string };
+type MaybeWellFormed = string & { isWellFormed?(): boolean; toWellFormed?(): string };
 
 export function isWellFormed(text: string): boolean {
-  const native = (text as WellFormedString).isWellFormed;
-  if (native) return native.call(text);
-  LONE_SURROGATE.lastIndex = 0;
-  return !LONE_SURROGATE.test(text);
+  return !(text as MaybeWellFormed).isWellFormed || (text as MaybeWellFormed).isWellFormed!();
 }
 
-/** `text` with each lone surrogate replaced by U+FFFD (the same string when there is none). */
+/** `text` with each lone surrogate replaced by U+FFFD. */
 export function toWellFormed(text: string): string {
-  return isWellFormed(text) ? text : text.replace(LONE_SURROGATE, '\ufffd');
+  return isWellFormed(text) ? text : (text as MaybeWellFormed).toWellFormed!();
 }

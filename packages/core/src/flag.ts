@@ -1,0 +1,158 @@
+import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from './types';
+import { compileGroup, matchGroup, type SegmentGroup } from './segment';
+import { crcFinish, crcString } from './crc32';
+import { toWellFormed } from './wellFormed';
+
+/*
+ * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
+ * the result. A variant rule is a segment match then a bucket split over its distributions;
+ * a boolean rollout is either a segment match or a percentage threshold.
+ */
+
+type Result = VariantEvaluationResponse | BooleanEvaluationResponse;
+
+/** What a step can return: `[match or enabled, reason, variant key, attachment]`. */
+type Outcome = readonly [boolean, EvaluationReason, string?, (string | undefined)?];
+
+interface Step {
+  readonly group: SegmentGroup | undefined;
+  /** Threshold rollouts: the percentage as a 32-bit float, as Flipt compares it. */
+  readonly percentage: number | undefined;
+  /** Upper bucket bounds (of 1000), sorted, as Flipt computes them; empty when nothing to split. */
+  readonly buckets: Int32Array;
+  /** One per distribution, then the default variant (for an index past the last bucket). */
+  readonly outcomes: readonly Outcome[];
+  /** Results by outcome, cached unless the matched segment keys vary. */
+  readonly results: Result[];
+}
+
+export interface CompiledFlag {
+  readonly key: string;
+  readonly boolean: boolean;
+  readonly steps: readonly Step[];
+  /** When no step matches (for a disabled variant flag, always). */
+  readonly fallback: Result;
+  /** CRC state after the flag key's bytes: variant buckets hash `flagKey + entityId`. */
+  readonly hashPrefix: number;
+}
+
+const f32 = Math.fround;
+const MATCH: EvaluationReason = 'MATCH_EVALUATION_REASON';
+const DEFAULT: EvaluationReason = 'DEFAULT_EVALUATION_REASON';
+const none: readonly string[] = /* @__PURE__ */ Object.freeze([]);
+const noBuckets: Int32Array = /* @__PURE__ */ new Int32Array(0);
+
+export function compileFlag(key: string, source: SnapshotFlag): CompiledFlag {
+  const boolean = source.type === 'BOOLEAN_FLAG_TYPE';
+  const steps: Step[] = [];
+  const step = (group: SegmentGroup | undefined, percentage: number | undefined, outcomes: Outcome[], buckets: Int32Array = noBuckets) =>
+    steps.push({ group, percentage, buckets, outcomes, results: [] });
+  const and = (operator: string | null | undefined) => operator === 'AND_SEGMENT_OPERATOR';
+  let fallback: Outcome;
+
+  if (boolean) {
+    // A disabled boolean flag still runs its rollouts; `enabled` is only the fallback.
+    for (const { threshold, segment } of source.rollouts || []) {
+      if (threshold) step(undefined, f32(threshold.percentage), [[threshold.value, MATCH]]);
+      else if (segment) step(compileGroup(segment.segments, and(segment.segmentOperator)), undefined, [[segment.value, MATCH]]);
+      // A rollout with neither is skipped.
+    }
+    fallback = [source.enabled, DEFAULT];
+  } else {
+    const variant = source.defaultVariant;
+    const defaultKey = toWellFormed(variant ? variant.key : '');
+    const defaultAttachment = optionalText(variant && variant.attachment);
+    for (const rule of (source.enabled && source.rules) || []) {
+      const distributions = rule.distributions.filter((d) => f32(d.rollout) > 0);
+      const outcomes: Outcome[] = distributions.map((d) => [true, MATCH, toWellFormed(d.variantKey), optionalText(d.variantAttachment)]);
+      // Past the last bucket, or nothing to distribute: the default variant.
+      outcomes.push([!distributions.length, distributions.length ? DEFAULT : MATCH, defaultKey, defaultAttachment]);
+      step(compileGroup(rule.segments, and(rule.segmentOperator)), undefined, outcomes, bucketBounds(distributions.map((d) => d.rollout)));
+    }
+    fallback = [
+      false,
+      !source.enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON',
+      defaultKey,
+      defaultAttachment,
+    ];
+  }
+  const flag = { key, boolean, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
+  flag.fallback = result(flag, fallback, none);
+  return flag;
+}
+
+/*
+ * Thresholds hash `entityId + flagKey`. Batches and loops evaluate many flags for one entity,
+ * so the CRC state after the entity id is kept for the next call.
+ */
+let lastEntityId = '';
+let lastEntityState = -1;
+
+export function evaluateFlag(flag: CompiledFlag, entityId: string, context: EvaluationContext): Result {
+  const steps = flag.steps;
+  for (let s = 0; s < steps.length; s++) {
+    const step = steps[s]!;
+    const group = step.group;
+    let segmentKeys = none;
+    if (group) {
+      const matched = matchGroup(group, context, entityId);
+      if (!matched) continue;
+      segmentKeys = matched;
+    } else {
+      if (entityId !== lastEntityId) {
+        lastEntityState = crcString(-1, entityId);
+        lastEntityId = entityId;
+      }
+      if (!(crcFinish(crcString(lastEntityState, flag.key)) % 100 < step.percentage!)) continue;
+    }
+    const buckets = step.buckets;
+    const index = buckets.length ? searchBucket(buckets, (crcFinish(crcString(flag.hashPrefix, entityId)) % 1000) + 1) : 0;
+    return group && !group.keys ? result(flag, step.outcomes[index]!, segmentKeys) : (step.results[index] ||= result(flag, step.outcomes[index]!, segmentKeys));
+  }
+  return flag.fallback;
+}
+
+function result(flag: CompiledFlag, [matched, reason, variantKey, attachment]: Outcome, segmentKeys: readonly string[]): Result {
+  const flagKey = flag.key;
+  // Like Flipt's client, a variant without an attachment has no `variantAttachment` key.
+  return Object.freeze(
+    flag.boolean
+      ? { enabled: matched, flagKey, reason, segmentKeys }
+      : Object.assign({ match: matched, segmentKeys, reason, flagKey, variantKey: variantKey! }, attachment !== undefined && { variantAttachment: attachment }),
+  );
+}
+
+function optionalText(text: string | null | undefined): string | undefined {
+  return text == null ? undefined : toWellFormed(text);
+}
+
+/**
+ * Flipt's bucket bounds: rollouts normalised to their total and accumulated in 32-bit float
+ * arithmetic, scaled to 1000 and rounded; the last bound is forced to 1000; then sorted.
+ * (A rollout that overflows f32 makes the bounds NaN, which Rust's cast turns into 0.)
+ */
+function bucketBounds(rollouts: number[]): Int32Array {
+  let total = 0;
+  for (const rollout of rollouts) total = f32(total + f32(rollout));
+  let cumulative = 0;
+  return Int32Array.from(rollouts, (rollout, i) => {
+    cumulative = f32(cumulative + f32(f32(f32(rollout) / total) * 100));
+    return i === rollouts.length - 1 ? 1000 : Math.round(f32(cumulative * 10)) || 0;
+  }).sort();
+}
+
+/**
+ * Rust's `binary_search` on the sorted bounds, which decides ties between equal bounds: the
+ * last bound equal to `target`, else the number of bounds below it.
+ */
+function searchBucket(bounds: Int32Array, target: number): number {
+  let size = bounds.length;
+  let base = 0;
+  while (size > 1) {
+    const half = size >>> 1;
+    if (bounds[base + half]! <= target) base += half;
+    size -= half;
+  }
+  const bound = bounds[base]!;
+  return bound === target ? base : base + +(bound < target);
+}

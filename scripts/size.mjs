@@ -1,0 +1,45 @@
+// Size budgets, measured as an app would ship the code: bundled from the built packages,
+// tree-shaken, minified and gzipped. Fails (exit 1) when an entry is over budget.
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const core = `${root}packages/core/dist/index.js`;
+
+const budgets = [
+  {
+    name: 'engine only (import { Engine })',
+    contents: `export { Engine } from ${JSON.stringify(core)};`,
+    limit: 3 * 1024,
+  },
+];
+
+async function gzippedSize(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+if (!existsSync(core)) {
+  console.error(`size: ${core} is missing; run \`pnpm build\` first`);
+  process.exit(1);
+}
+let failed = false;
+console.log('entry'.padEnd(44), 'minified'.padStart(10), 'gzip'.padStart(8), 'budget'.padStart(8));
+for (const { name, contents, limit } of budgets) {
+  const { raw, gzip } = await gzippedSize(contents);
+  const over = gzip > limit;
+  failed ||= over;
+  console.log(name.padEnd(44), `${raw} B`.padStart(10), `${gzip} B`.padStart(8), `${limit} B`.padStart(8), over ? 'OVER BUDGET' : 'ok');
+}
+process.exit(failed ? 1 : 0);
