@@ -1,27 +1,26 @@
-import type { SnapshotConstraint } from './types';
+import { read } from './snapshotReader';
 import { parseDateTime } from './parseDateTime';
 import { isWellFormed, toWellFormed } from './wellFormed';
 
 /*
  * A constraint is compiled once, when the snapshot is built: its operator becomes a code, its
  * value is parsed (number, date-time, one-of list), and every case Flipt's engine can only
- * answer `false` for becomes NEVER. Evaluation reads one value and switches on the code.
+ * answer `false` for becomes NEVER. Evaluation reads one value and switches on the code:
+ *
+ *   -1 unknown type (fails the segment)   0 never   1 empty   2 not empty
+ *   3-10  string:   eq neq prefix suffix contains notcontains isoneof isnotoneof
+ *   11-12 boolean:  true false
+ *   13-20 number:   eq neq lt lte gt gte isoneof isnotoneof
+ *   21-26 datetime: eq neq lt lte gt gte
  */
-
-const UNKNOWN_TYPE = -1;
-const NEVER = 0;
-const EMPTY = 1;
-const NOT_EMPTY = 2;
-// The codes below need a non-empty value. String operators, in STRING_OPS order:
-const STRING = 3; // eq neq prefix suffix contains notcontains isoneof isnotoneof (3-10)
-const TRUE = 11;
-const FALSE = 12;
-// Ordered comparisons, in ORDER_OPS order, on numbers then on date-times:
-const NUMBER = 13; // eq neq lt lte gt gte isoneof isnotoneof (13-20)
-const DATETIME = 21; // eq neq lt lte gt gte (21-26)
+const STRING = 3;
+const BOOLEAN = 11;
+const NUMBER = 13;
+const DATETIME = 21;
 
 const STRING_OPS = 'eq neq prefix suffix contains notcontains isoneof isnotoneof'.split(' ');
 const ORDER_OPS = 'eq neq lt lte gt gte isoneof isnotoneof'.split(' ');
+const TYPES = 'STRING NUMBER BOOLEAN DATETIME ENTITY_ID'.split(' ').map((type) => `${type}_CONSTRAINT_COMPARISON_TYPE`);
 
 export interface Constraint {
   readonly op: number;
@@ -35,67 +34,54 @@ export interface Constraint {
    * a result when the constraint's own value contains U+FFFD, so only then do we pay for it.
    */
   readonly repair: boolean;
-  /** Likewise for context keys: set when the property name contains U+FFFD. */
-  readonly repairKeys: boolean;
 }
 
-export function compileConstraint(source: SnapshotConstraint): Constraint {
-  const operator = source.operator;
-  const type = source.type;
-  const text = toWellFormed(source.value);
-  const index = (type === 'DATETIME_CONSTRAINT_COMPARISON_TYPE' || type === 'NUMBER_CONSTRAINT_COMPARISON_TYPE' ? ORDER_OPS : STRING_OPS).indexOf(operator);
-  const presence = operator === 'present' ? NOT_EMPTY : operator === 'notpresent' ? EMPTY : NEVER;
-  let op = NEVER;
+export function compileConstraint(source: Record<string, unknown>): Constraint {
+  const type = TYPES.indexOf(read(source, 'type', 'string'));
+  const property = toWellFormed(read(source, 'property', 'string'));
+  const operator = read<string>(source, 'operator', 'string');
+  const text = toWellFormed(read(source, 'value', 'string'));
+  const order = ORDER_OPS.indexOf(operator);
+  // `present` / `notpresent` for numbers, booleans and date-times; their other operators follow.
+  let op = operator === 'present' ? 2 : operator === 'notpresent' ? 1 : 0;
   let number = NaN;
   let set: Set<string | number> | undefined;
-  let repair = false;
 
-  if (type === 'STRING_CONSTRAINT_COMPARISON_TYPE' || type === 'ENTITY_ID_CONSTRAINT_COMPARISON_TYPE') {
-    op = operator === 'empty' ? EMPTY : operator === 'notempty' ? NOT_EMPTY : index < 0 ? NEVER : STRING + index;
-    let list: string[] | undefined;
+  if (type === 0 || type === 4) {
+    const index = STRING_OPS.indexOf(operator);
+    op = operator === 'empty' ? 1 : operator === 'notempty' ? 2 : index < 0 ? 0 : STRING + index;
     if (index > 5) {
       // serde_json reads `Vec<&str>`: borrowed strings cannot hold escapes, so any backslash fails.
-      list = parseList(text, (item) => typeof item === 'string' && !text.includes('\\')) as string[] | undefined;
+      const list = !text.includes('\\') && parseList(text, (item) => typeof item === 'string');
+      if (list) set = new Set(list as string[]);
       // Unparsable: "one of" never matches, "not one of" matches any non-empty value.
-      if (!list) op = index > 6 ? NOT_EMPTY : NEVER;
+      else op = index > 6 ? 2 : 0;
     }
-    set = list && new Set(list);
-    repair = (list || [text]).some((item) => item.includes('\ufffd'));
-  } else if (type === 'NUMBER_CONSTRAINT_COMPARISON_TYPE') {
-    op = presence;
-    if (index > 5) {
-      // serde_json reads `Vec<i32>`: integer literals only, so `1.0` and `-0` (a float) fail.
-      const list = parseList(text, (item) => Number.isInteger(item) && (item as number) >> 0 === item && !Object.is(item, -0)) as number[] | undefined;
-      if (list && !/[.eE]/.test(text)) {
-        set = new Set(list);
-        op = NUMBER + index;
-      }
-    } else if (index >= 0) {
-      number = parseI32(text);
-      if (number === number) op = NUMBER + index;
+  } else if (type === 1 && order > 5) {
+    // serde_json reads `Vec<i32>`: integer literals only, so `1.0` and `-0` (a float) fail.
+    const list = !/[.eE]/.test(text) && parseList(text, (item) => (item as number) >> 0 === item && !Object.is(item, -0));
+    if (list) {
+      set = new Set(list as number[]);
+      op = NUMBER + order;
     }
-  } else if (type === 'BOOLEAN_CONSTRAINT_COMPARISON_TYPE') {
-    op = presence || (operator === 'true' ? TRUE : operator === 'false' ? FALSE : NEVER);
-  } else if (type === 'DATETIME_CONSTRAINT_COMPARISON_TYPE') {
-    op = presence;
-    if (index >= 0 && index < 6) {
-      number = parseDateTime(text);
-      if (number === number) op = DATETIME + index;
-    }
-  } else {
-    op = UNKNOWN_TYPE;
+  } else if ((type === 1 || type === 3) && order >= 0 && order < 6) {
+    number = type === 1 ? parseI32(text) : parseDateTime(text);
+    if (number === number) op = (type === 1 ? NUMBER : DATETIME) + order;
+  } else if (type === 2) {
+    op ||= operator === 'true' ? BOOLEAN : operator === 'false' ? BOOLEAN + 1 : 0;
+  } else if (type < 0) {
+    op = -1;
   }
-  const property = type === 'ENTITY_ID_CONSTRAINT_COMPARISON_TYPE' ? null : toWellFormed(source.property);
-  return { op, property, text, number, set, repair, repairKeys: !!property && property.includes('\ufffd') };
+  return { op, property: type === 4 ? null : property, text, number, set, repair: (text + [...(set || [])].join()).includes('\ufffd') };
 }
 
 /** Whether `input` (the context value, or the entity id) satisfies the constraint; undefined for an unknown type. */
 export function testConstraint(c: Constraint, input: string): boolean | undefined {
   const op = c.op;
-  if (op < EMPTY) return op ? undefined : false;
-  if (op < STRING) return (input === '') === (op === EMPTY);
+  if (op < 1) return op ? undefined : false;
+  if (op < STRING) return (input === '') === (op === 1);
   if (input === '') return false;
-  if (op < TRUE) {
+  if (op < BOOLEAN) {
     if (c.repair && !isWellFormed(input)) input = toWellFormed(input);
     const text = c.text;
     switch (op - STRING) {
@@ -111,17 +97,16 @@ export function testConstraint(c: Constraint, input: string): boolean | undefine
         return input.includes(text);
       case 5:
         return !input.includes(text);
-      case 6:
-        return c.set!.has(input);
       default:
-        return !c.set!.has(input);
+        return c.set!.has(input) === (op === STRING + 6);
     }
   }
   // Only exactly `true` / `false` parse as booleans; anything else fails the constraint.
-  if (op < NUMBER) return input === (op === TRUE ? 'true' : 'false');
+  if (op < NUMBER) return input === (op === BOOLEAN ? 'true' : 'false');
   const value = op < DATETIME ? parseI32(input) : parseDateTime(input);
   const target = c.number;
-  switch (value !== value ? -1 : op < DATETIME ? op - NUMBER : op - DATETIME) {
+  if (value !== value) return false;
+  switch (op < DATETIME ? op - NUMBER : op - DATETIME) {
     case 0:
       return value === target;
     case 1:
@@ -134,12 +119,8 @@ export function testConstraint(c: Constraint, input: string): boolean | undefine
       return value > target;
     case 5:
       return value >= target;
-    case 6:
-      return c.set!.has(value);
-    case 7:
-      return !c.set!.has(value);
     default:
-      return false;
+      return c.set!.has(value) === (op === NUMBER + 6);
   }
 }
 

@@ -1,7 +1,7 @@
 /*
- * CRC-32 (IEEE) over the UTF-8 bytes of JavaScript strings, as Flipt buckets entities.
- * Strings are encoded on the fly, so hashing allocates nothing. A lone surrogate is hashed
- * as U+FFFD, which is what Flipt's engine sees after the JS-to-Rust string conversion.
+ * CRC-32 (IEEE) over the UTF-8 bytes of strings, as Flipt buckets entities. ASCII is hashed
+ * straight from the string; anything else is encoded first, and TextEncoder turns a lone
+ * surrogate into U+FFFD, which is what Flipt's engine sees after its JS-to-Rust conversion.
  * A running state starts at -1 and is finished by `crcFinish`.
  */
 
@@ -17,25 +17,15 @@ export function crcString(state: number, text: string): number {
     for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
     return n;
   }));
-  const feed = (byte: number) => (state = t[(state ^ byte) & 0xff]! ^ (state >>> 8));
+  const start = state;
   for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0x80) {
-      if (c < 0x800) {
-        feed(0xc0 | (c >> 6));
-      } else {
-        if ((c & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-          c = 0x10000 + ((c - 0xd800) << 10) + text.charCodeAt(++i) - 0xdc00;
-          feed(0xf0 | (c >> 18));
-          feed(0x80 | ((c >> 12) & 0x3f));
-        } else {
-          feed(0xe0 | ((c & 0xf800) === 0xd800 ? (c = 0xfffd) : c) >> 12);
-        }
-        feed(0x80 | ((c >> 6) & 0x3f));
-      }
-      c = 0x80 | (c & 0x3f);
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      state = start;
+      for (const byte of new TextEncoder().encode(text)) state = t[(state ^ byte) & 0xff]! ^ (state >>> 8);
+      break;
     }
-    feed(c);
+    state = t[(state ^ c) & 0xff]! ^ (state >>> 8);
   }
   return state;
 }

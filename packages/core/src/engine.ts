@@ -6,13 +6,12 @@ import type {
   EvaluationResponse,
   FlagInfo,
   Snapshot,
-  SnapshotFlag,
   VariantEvaluationResponse,
 } from './types';
 import { EvaluationError, type EvaluationErrorCode } from './errors';
-import { parseSnapshot } from './parseSnapshot';
-import { compileFlag, evaluateFlag, type CompiledFlag } from './flag';
-import { toWellFormed } from './wellFormed';
+import { compileSnapshot } from './parseSnapshot';
+import { evaluateFlag, type CompiledFlag } from './flag';
+import { isWellFormed, toWellFormed } from './wellFormed';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -34,20 +33,18 @@ export class Engine {
   /** The validated snapshot this engine was built from. */
   readonly snapshot: Snapshot;
   /** By key; a repeated key replaces the earlier flag, as in Flipt. */
-  private readonly flags = new Map<string, [CompiledFlag, SnapshotFlag]>();
+  private readonly flags: Map<string, CompiledFlag>;
 
   /**
    * @param snapshot A namespace snapshot as a Flipt server returns it: an object or JSON text.
    * @throws SnapshotError when it is not one.
    */
   constructor(snapshot: Snapshot | string | object) {
-    const data = (this.snapshot = parseSnapshot(snapshot));
-    this.namespace = toWellFormed(data.namespace.key);
-    this.digest = typeof data.digest === 'string' ? data.digest : undefined;
-    for (const source of data.flags) {
-      const key = toWellFormed(source.key);
-      this.flags.set(key, [compileFlag(key, source), source]);
-    }
+    const compiled = compileSnapshot(snapshot);
+    const digest = (this.snapshot = compiled.snapshot).digest;
+    this.namespace = compiled.namespace;
+    this.flags = compiled.flags;
+    this.digest = typeof digest === 'string' ? digest : undefined;
   }
 
   /** Evaluates a variant flag. @throws EvaluationError where Flipt's client throws. */
@@ -67,26 +64,22 @@ export class Engine {
   evaluateBatch(requests: readonly EvaluationRequest[]): BatchEvaluationResponse {
     if (!Array.isArray(requests)) fail('INVALID_REQUEST', 'evaluateBatch takes an array of requests');
     const checked = requests.map((request) => this.check(request));
-    const responses = requests.map((request, i): EvaluationResponse => {
-      const flagKey = toWellFormed(request.flagKey);
-      const [flag, context] = checked[i]!;
-      if (!flag) {
+    return {
+      responses: checked.map(([flag, flagKey, entityId, context]) => {
+        const type = flag ? (flag.boolean ? 'boolean' : 'variant') : 'error';
         return {
-          type: 'ERROR_EVALUATION_RESPONSE_TYPE',
-          errorEvaluationResponse: { flagKey, namespaceKey: this.namespace, reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
-        };
-      }
-      const result = evaluateFlag(flag, toWellFormed(request.entityId), context);
-      return flag.boolean
-        ? { type: 'BOOLEAN_EVALUATION_RESPONSE_TYPE', booleanEvaluationResponse: result as BooleanEvaluationResponse }
-        : { type: 'VARIANT_EVALUATION_RESPONSE_TYPE', variantEvaluationResponse: result as VariantEvaluationResponse };
-    });
-    return { responses };
+          type: `${type.toUpperCase()}_EVALUATION_RESPONSE_TYPE`,
+          [`${type}EvaluationResponse`]: flag
+            ? evaluateFlag(flag, entityId, context)
+            : { flagKey, namespaceKey: this.namespace, reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
+        } as unknown as EvaluationResponse;
+      }),
+    };
   }
 
   /** Every flag in the snapshot (a repeated key counts once: the last one). */
   listFlags(): FlagInfo[] {
-    return [...this.flags].map(([key, [{ boolean }, { enabled, description, defaultVariant: variant }]]) =>
+    return [...this.flags.values()].map(({ key, boolean, source: { enabled, description, defaultVariant: variant } }) =>
       Object.assign(
         { key, enabled, type: boolean ? ('BOOLEAN_FLAG_TYPE' as const) : ('VARIANT_FLAG_TYPE' as const) },
         description != null && { description: toWellFormed(description) },
@@ -101,39 +94,47 @@ export class Engine {
   }
 
   private evaluate(request: EvaluationRequest, boolean: boolean) {
-    const [flag, context] = this.check(request, true);
-    if (flag!.boolean !== boolean) fail('TYPE_MISMATCH', `flag "${request.flagKey}" is not a ${boolean ? 'boolean' : 'variant'} flag`);
-    return evaluateFlag(flag!, toWellFormed(request.entityId), context);
+    const [flag, flagKey, entityId, context] = this.check(request, true);
+    if (!flag) fail('FLAG_NOT_FOUND', `flag "${flagKey}" is not in namespace "${this.namespace}"`);
+    if (flag.boolean !== boolean) fail('TYPE_MISMATCH', `flag "${flagKey}" is not a ${boolean ? 'boolean' : 'variant'} flag`);
+    return evaluateFlag(flag, entityId, context);
   }
 
   /**
-   * Checks a request as Flipt's client does and finds its flag. Single evaluations also refuse
-   * blank keys and ids and a missing flag; batches accept them (a missing flag is an item).
-   * Returns the flag and the context, read into a plain object when given as a Map or as
-   * `[key, value]` pairs (which Flipt's client accepts too).
+   * Checks a request as Flipt's client does (single evaluations also refuse blank keys and
+   * ids), and returns its flag, key, entity id and context, repaired as Flipt's engine sees
+   * them. Evaluation reads `context[property]` and takes any string it finds, so a context
+   * whose reads could see more than its own string values is copied into a plain map first:
+   * Maps and `[key, value]` pairs (Flipt's client reads both), other prototypes, and keys
+   * with lone surrogates (repaired to U+FFFD, the later key winning).
    */
-  private check(request: EvaluationRequest, single?: boolean): [CompiledFlag | undefined, EvaluationContext] {
+  private check(request: EvaluationRequest, single?: boolean): [CompiledFlag | undefined, string, string, EvaluationContext] {
     if (typeof request !== 'object' || !request) fail('INVALID_REQUEST', 'a request is an object { flagKey, entityId, context }');
     const { flagKey, entityId } = request;
     let context: EvaluationContext | Iterable<[string, string]> = request.context;
     if (typeof flagKey !== 'string' || (single && !flagKey.trim())) fail('INVALID_FLAG_KEY', 'flagKey must be a non-empty string');
     if (typeof entityId !== 'string' || (single && !entityId.trim())) fail('TARGETING_KEY_MISSING', 'entityId must be a non-empty string');
     if (typeof context !== 'object' || !context) fail('INVALID_CONTEXT', 'context must be an object of strings ({} for none)');
-    if (Array.isArray(context) || context instanceof Map) {
-      const pairs = context;
+    const proto = Object.getPrototypeOf(context);
+    let copy = (proto !== Object.prototype && proto) || 0;
+    for (const property in context) {
+      copy ||= +(!hasOwn.call(context, property) || !isWellFormed(property));
+      if (!copy && typeof (context as EvaluationContext)[property] !== 'string') fail('INVALID_CONTEXT', `context.${property} must be a string`);
+    }
+    if (copy) {
+      const pairs = Array.isArray(context) || context instanceof Map ? context : Object.entries(context);
       context = Object.create(null) as EvaluationContext;
       try {
-        for (const [property, value] of pairs) context[property] = typeof property === 'string' ? value : (undefined as never);
+        for (const [property, value] of pairs) {
+          if (typeof property + typeof value !== 'stringstring') throw 0;
+          context[toWellFormed(property)] = value;
+        }
       } catch {
-        fail('INVALID_CONTEXT', 'context pairs must be [key, value]');
+        fail('INVALID_CONTEXT', 'context must map strings to strings');
       }
     }
-    for (const property in context) {
-      if (hasOwn.call(context, property) && typeof (context as EvaluationContext)[property] !== 'string') fail('INVALID_CONTEXT', `context.${property} must be a string`);
-    }
-    const flag = this.flags.get(toWellFormed(flagKey));
-    if (!flag && single) fail('FLAG_NOT_FOUND', `flag "${flagKey}" is not in namespace "${this.namespace}"`);
-    return [flag && flag[0], context as EvaluationContext];
+    const key = toWellFormed(flagKey);
+    return [this.flags.get(key), key, toWellFormed(entityId), context as EvaluationContext];
   }
 }
 

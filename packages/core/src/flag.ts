@@ -2,6 +2,7 @@ import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, Sn
 import { compileGroup, matchGroup, type SegmentGroup } from './segment';
 import { crcFinish, crcString } from './crc32';
 import { toWellFormed } from './wellFormed';
+import { read, readList, readObject } from './snapshotReader';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
@@ -28,6 +29,8 @@ interface Step {
 
 export interface CompiledFlag {
   readonly key: string;
+  /** The flag as the snapshot defines it. */
+  readonly source: SnapshotFlag;
   readonly boolean: boolean;
   readonly steps: readonly Step[];
   /** When no step matches (for a disabled variant flag, always). */
@@ -42,41 +45,62 @@ const DEFAULT: EvaluationReason = 'DEFAULT_EVALUATION_REASON';
 const none: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 const noBuckets: Int32Array = /* @__PURE__ */ new Int32Array(0);
 
-export function compileFlag(key: string, source: SnapshotFlag): CompiledFlag {
-  const boolean = source.type === 'BOOLEAN_FLAG_TYPE';
+/** Compiles (and validates) one flag of the snapshot. */
+export function compileFlag(source: Record<string, unknown>): CompiledFlag {
+  const key = toWellFormed(read(source, 'key', 'string'));
+  read(source, 'name', 'string');
+  read(source, 'description', 'string', true);
+  const enabled = read<boolean>(source, 'enabled', 'boolean');
+  const boolean = read(source, 'type', 'string', true) === 'BOOLEAN_FLAG_TYPE';
   const steps: Step[] = [];
   const step = (group: SegmentGroup | undefined, percentage: number | undefined, outcomes: Outcome[], buckets: Int32Array = noBuckets) =>
     steps.push({ group, percentage, buckets, outcomes, results: [] });
-  const and = (operator: string | null | undefined) => operator === 'AND_SEGMENT_OPERATOR';
-  let fallback: Outcome;
+  const variant = readObject(source, 'defaultVariant', (v) => {
+    read(v, 'id', 'string');
+    return [toWellFormed(read(v, 'key', 'string')), optionalText(read(v, 'attachment', 'string', true))] as const;
+  }, true);
+  const [defaultKey, defaultAttachment] = variant || [''];
 
-  if (boolean) {
-    // A disabled boolean flag still runs its rollouts; `enabled` is only the fallback.
-    for (const { threshold, segment } of source.rollouts || []) {
-      if (threshold) step(undefined, f32(threshold.percentage), [[threshold.value, MATCH]]);
-      else if (segment) step(compileGroup(segment.segments, and(segment.segmentOperator)), undefined, [[segment.value, MATCH]]);
-      // A rollout with neither is skipped.
-    }
-    fallback = [source.enabled, DEFAULT];
-  } else {
-    const variant = source.defaultVariant;
-    const defaultKey = toWellFormed(variant ? variant.key : '');
-    const defaultAttachment = optionalText(variant && variant.attachment);
-    for (const rule of (source.enabled && source.rules) || []) {
-      const distributions = rule.distributions.filter((d) => f32(d.rollout) > 0);
-      const outcomes: Outcome[] = distributions.map((d) => [true, MATCH, toWellFormed(d.variantKey), optionalText(d.variantAttachment)]);
+  readList(
+    source,
+    'rules',
+    (rule) => {
+      const distributions = readList(rule, 'distributions', (d) => {
+        const rollout = f32(read(d, 'rollout', 'number'));
+        return [rollout, [true, MATCH, toWellFormed(read(d, 'variantKey', 'string')), optionalText(read(d, 'variantAttachment', 'string', true))]] as const;
+      }).filter(([rollout]) => rollout > 0);
+      const group = compileGroup(rule, read(rule, 'segmentOperator', 'string'), true);
+      const outcomes: Outcome[] = distributions.map(([, outcome]) => outcome);
       // Past the last bucket, or nothing to distribute: the default variant.
-      outcomes.push([!distributions.length, distributions.length ? DEFAULT : MATCH, defaultKey, defaultAttachment]);
-      step(compileGroup(rule.segments, and(rule.segmentOperator)), undefined, outcomes, bucketBounds(distributions.map((d) => d.rollout)));
-    }
-    fallback = [
-      false,
-      !source.enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON',
-      defaultKey,
-      defaultAttachment,
-    ];
-  }
-  const flag = { key, boolean, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
+      outcomes.push([!outcomes.length, outcomes.length ? DEFAULT : MATCH, defaultKey, defaultAttachment]);
+      // Rules only apply to enabled variant flags (a disabled one returns first); all are validated.
+      if (enabled && !boolean) step(group, undefined, outcomes, bucketBounds(distributions.map(([rollout]) => rollout)));
+    },
+    true,
+  );
+  // A disabled boolean flag still runs its rollouts; `enabled` is only its fallback.
+  readList(
+    source,
+    'rollouts',
+    (rollout) => {
+      read(rollout, 'description', 'string', true);
+      const threshold = readObject(rollout, 'threshold', (t) => [f32(read(t, 'percentage', 'number')), read<boolean>(t, 'value', 'boolean')] as const, true);
+      const segment = readObject(
+        rollout,
+        'segment',
+        (s) => [compileGroup(s, read(s, 'segmentOperator', 'string', true)), read<boolean>(s, 'value', 'boolean')] as const,
+        true,
+      );
+      // Rollouts only apply to boolean flags. A threshold wins over a segment; neither: skipped.
+      if (boolean && threshold) step(undefined, threshold[0], [[threshold[1], MATCH]]);
+      else if (boolean && segment) step(segment[0], undefined, [[segment[1], MATCH]]);
+    },
+    true,
+  );
+  const fallback: Outcome = boolean
+    ? [enabled, DEFAULT]
+    : [false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment];
+  const flag = { key, source: source as SnapshotFlag, boolean, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
   flag.fallback = result(flag, fallback, none);
   return flag;
 }

@@ -4,27 +4,17 @@
  * or an offset `±HH:MM` (U+2212 also counts as minus) of at most 23:59. A `:60` leap second
  * reads as `:59`. Comparisons use whole seconds, so the fraction is dropped.
  */
-const FORMAT = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+\-\u2212][01]\d:[0-5]\d|[+\-\u2212]2[0-3]:[0-5]\d)$/;
+const FORMAT = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(?:\.\d+)?(?:[Zz]|([+\-\u2212])([01]\d|2[0-3]):([0-5]\d))$/;
 
 /** Seconds since the Unix epoch, or NaN when `text` is not an RFC 3339 date-time. */
 export function parseDateTime(text: string): number {
-  if (!FORMAT.test(text)) return NaN;
-  const end = text.length;
-  const year = pair(text, 0) * 100 + pair(text, 2);
-  const month = pair(text, 5);
-  const day = pair(text, 8);
-  const hour = pair(text, 11);
-  const minute = pair(text, 14);
-  const second = pair(text, 17);
-  // Day of month checked against the month's length (leap years for February).
-  const monthDays = month === 2 ? 28 + +(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) : 30 + ((month ^ (month >> 3)) & 1);
-  if (month < 1 || month > 12 || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 60) return NaN;
-  const offset = text.charCodeAt(end - 1) > 57 ? 0 : (pair(text, end - 5) * 60 + pair(text, end - 2)) * (text.charCodeAt(end - 6) === 43 ? 60 : -60);
+  const match = FORMAT.exec(text);
+  if (!match) return NaN;
+  const [, year, month, day, hour, minute, second, , offsetHours, offsetMinutes] = match.map(Number) as number[];
   // Date.UTC reads years below 100 as 19xx: shift by 400 years (a whole Gregorian cycle) and back.
-  return Date.UTC(year + 400, month - 1, day, hour, minute, second > 59 ? 59 : second) / 1000 - 12622780800 - offset;
-}
-
-/** The two-digit number at `at`. */
-function pair(text: string, at: number): number {
-  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+  const date = new Date(Date.UTC(year! + 400, month! - 1, day!, hour!, minute!, second! > 59 ? 59 : second!));
+  // A day past the end of its month rolls over into the next: such a date does not exist.
+  return date.getUTCDate() === day
+    ? date.getTime() / 1000 - 12622780800 - (match[7] ? (match[7] === '+' ? 60 : -60) * (offsetHours! * 60 + offsetMinutes!) : 0)
+    : NaN;
 }

@@ -1,5 +1,6 @@
-import type { EvaluationContext, SnapshotSegment } from './types';
+import type { EvaluationContext } from './types';
 import { compileConstraint, testConstraint, type Constraint } from './constraint';
+import { read, readList } from './snapshotReader';
 import { toWellFormed } from './wellFormed';
 
 interface Segment {
@@ -16,20 +17,29 @@ export interface SegmentGroup {
   readonly segments: readonly Segment[];
   readonly and: boolean;
   /**
-   * Every segment key (frozen). When a match always involves every segment (AND, or a single
-   * segment), these are its `segmentKeys`, and its results can be cached.
+   * Every segment key (frozen) when a match always involves every segment (AND, or a single
+   * segment): these are then its `segmentKeys`, and its results can be cached. Else null.
    */
   readonly keys: readonly string[] | null;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
-export function compileGroup(sources: readonly SnapshotSegment[] | null | undefined, and: boolean): SegmentGroup {
+/** Compiles `source.segments` (required unless `optional`) with the given segment operator. */
+export function compileGroup(source: Record<string, unknown>, operator: string | undefined, optional?: boolean): SegmentGroup {
   const byKey = new Map<string, Segment>();
-  for (const source of sources || []) {
-    const key = toWellFormed(source.key);
-    byKey.set(key, { key, all: source.matchType === 'ALL_SEGMENT_MATCH_TYPE', constraints: source.constraints.map(compileConstraint) });
-  }
+  readList(
+    source,
+    'segments',
+    (segment) => {
+      const key = toWellFormed(read(segment, 'key', 'string'));
+      byKey.set(key, {
+        key,
+        all: read(segment, 'matchType', 'string') === 'ALL_SEGMENT_MATCH_TYPE',
+        constraints: readList(segment, 'constraints', compileConstraint),
+      });
+    },
+    optional,
+  );
+  const and = operator === 'AND_SEGMENT_OPERATOR';
   const segments = [...byKey.values()];
   return { segments, and, keys: and || segments.length === 1 ? Object.freeze([...byKey.keys()]) : null };
 }
@@ -51,16 +61,18 @@ export function matchGroup(group: SegmentGroup, context: EvaluationContext, enti
   return keys && Object.freeze(keys);
 }
 
+/*
+ * Contexts reach here as plain or null-prototype objects whose own values are all strings
+ * (the engine checks), so a string read is an own property: inherited ones are never strings.
+ */
 function segmentMatches(segment: Segment, context: EvaluationContext, entityId: string): boolean {
   const constraints = segment.constraints;
   const all = segment.all;
   for (let i = 0; i < constraints.length; i++) {
     const constraint = constraints[i]!;
     const property = constraint.property;
-    const matched = testConstraint(
-      constraint,
-      property === null ? entityId : constraint.repairKeys ? readRepaired(context, property) : hasOwn.call(context, property) ? context[property]! : '',
-    );
+    const value = property === null ? entityId : context[property];
+    const matched = testConstraint(constraint, typeof value === 'string' ? value : '');
     // An unknown constraint type fails the whole segment as soon as it is reached.
     if (matched === undefined) return false;
     // ALL stops at the first miss, ANY at the first match.
@@ -68,11 +80,4 @@ function segmentMatches(segment: Segment, context: EvaluationContext, entityId: 
   }
   // ALL: every constraint matched. ANY: none did, which only counts when there are none.
   return all || constraints.length === 0;
-}
-
-/** The value of the (last) context key that reads `property` once its lone surrogates are repaired. */
-function readRepaired(context: EvaluationContext, property: string): string {
-  let value = '';
-  for (const key of Object.keys(context)) if (toWellFormed(key) === property) value = context[key]!;
-  return value;
 }
