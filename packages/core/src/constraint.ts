@@ -1,33 +1,32 @@
-import { read } from './snapshotReader';
+import type { SnapshotConstraint } from './types';
 import { parseDateTime } from './parseDateTime';
 import { isWellFormed, toWellFormed } from './wellFormed';
 
 /*
- * A constraint is compiled once, when the snapshot is built: its operator becomes a code, its
- * value is parsed (number, date-time, one-of list), and every case Flipt's engine can only
- * answer `false` for becomes NEVER. Evaluation reads one value and switches on the code:
- *
- *   -1 unknown type (fails the segment)   0 never   1 empty   2 not empty
- *   3-10  string:   eq neq prefix suffix contains notcontains isoneof isnotoneof
- *   11-12 boolean:  true false
- *   13-20 number:   eq neq lt lte gt gte isoneof isnotoneof
- *   21-26 datetime: eq neq lt lte gt gte
+ * A constraint is compiled once, when the snapshot is built: its type becomes the kind of
+ * value it compares, its operator an index into OPERATORS, its value is parsed (number,
+ * date-time, one-of list), and every case Flipt's engine can only answer `false` for becomes
+ * NEVER. Evaluation parses the input the same way, then compares.
  */
+const UNKNOWN_TYPE = -1; // fails the whole segment when reached
+const NEVER = 0;
+const EMPTY = 1;
+const NOT_EMPTY = 2;
 const STRING = 3;
-const BOOLEAN = 11;
-const NUMBER = 13;
-const DATETIME = 21;
+const NUMBER = 4;
+const DATETIME = 5;
 
-const STRING_OPS = 'eq neq prefix suffix contains notcontains isoneof isnotoneof'.split(' ');
-const ORDER_OPS = 'eq neq lt lte gt gte isoneof isnotoneof'.split(' ');
+const OPERATORS = 'eq neq lt lte gt gte isoneof isnotoneof prefix suffix contains notcontains'.split(' ');
 const TYPES = 'STRING NUMBER BOOLEAN DATETIME ENTITY_ID'.split(' ').map((type) => `${type}_CONSTRAINT_COMPARISON_TYPE`);
 
 export interface Constraint {
-  readonly op: number;
+  /** UNKNOWN_TYPE, NEVER, EMPTY, NOT_EMPTY, or the kind of value compared. */
+  readonly kind: number;
+  /** Index into OPERATORS. */
+  readonly compare: number;
   /** Context property read, or null for entity-id constraints. */
   readonly property: string | null;
-  readonly text: string;
-  readonly number: number;
+  readonly target: string | number;
   readonly set: Set<string | number> | undefined;
   /**
    * Flipt compares strings after replacing lone surrogates with U+FFFD. That can only change
@@ -36,77 +35,48 @@ export interface Constraint {
   readonly repair: boolean;
 }
 
-export function compileConstraint(source: Record<string, unknown>): Constraint {
-  const type = TYPES.indexOf(read(source, 'type', 'string'));
-  const property = toWellFormed(read(source, 'property', 'string'));
-  const operator = read<string>(source, 'operator', 'string');
-  const text = toWellFormed(read(source, 'value', 'string'));
-  const order = ORDER_OPS.indexOf(operator);
-  // `present` / `notpresent` for numbers, booleans and date-times; their other operators follow.
-  let op = operator === 'present' ? 2 : operator === 'notpresent' ? 1 : 0;
-  let number = NaN;
+export function compileConstraint({ type: typeName, property, operator, value }: SnapshotConstraint): Constraint {
+  const type = TYPES.indexOf(typeName);
+  // Strings and entity ids have `empty` / `notempty`; numbers, booleans, date-times `notpresent` / `present`.
+  const strings = type % 4 === 0;
+  let kind = type < 0 ? UNKNOWN_TYPE : operator === (strings ? 'empty' : 'notpresent') ? EMPTY : operator === (strings ? 'notempty' : 'present') ? NOT_EMPTY : NEVER;
+  let compare = OPERATORS.indexOf(operator);
+  let target: string | number = value;
   let set: Set<string | number> | undefined;
 
-  if (type === 0 || type === 4) {
-    const index = STRING_OPS.indexOf(operator);
-    op = operator === 'empty' ? 1 : operator === 'notempty' ? 2 : index < 0 ? 0 : STRING + index;
-    if (index > 5) {
-      // serde_json reads `Vec<&str>`: borrowed strings cannot hold escapes, so any backslash fails.
-      const list = !text.includes('\\') && parseList(text, (item) => typeof item === 'string');
+  if (type === 2) {
+    // Booleans: only exactly `true` / `false` parse, so the operators are string equality.
+    if (operator === 'true' || operator === 'false') [kind, compare, target] = [STRING, 0, operator];
+  } else if (!kind && compare >= 0 && (strings ? compare < 2 || compare > 5 : compare < (type === 1 ? 8 : 6))) {
+    // The operator exists for this type (strings have no ordering, date-times no lists).
+    kind = strings ? STRING : type === 1 ? NUMBER : DATETIME;
+    if (compare > 5 && compare < 8) {
+      // One-of lists are read as serde_json reads `Vec<&str>` (borrowed: no escapes allowed)
+      // or `Vec<i32>` (integer literals only: `1.0` and `-0`, a float, fail).
+      const list =
+        !(strings ? /\\/ : /[.eE]/).test(value) &&
+        parseList(value, strings ? (item) => typeof item === 'string' : (item) => (item as number) >> 0 === item && !Object.is(item, -0));
       if (list) set = new Set(list as string[]);
-      // Unparsable: "one of" never matches, "not one of" matches any non-empty value.
-      else op = index > 6 ? 2 : 0;
+      // Unparsable: "one of" never matches; for strings "not one of" then matches any value.
+      else kind = strings && compare > 6 ? NOT_EMPTY : NEVER;
+    } else if (!strings) {
+      target = parse(kind, value);
+      if (target !== target) kind = NEVER;
     }
-  } else if (type === 1 && order > 5) {
-    // serde_json reads `Vec<i32>`: integer literals only, so `1.0` and `-0` (a float) fail.
-    const list = !/[.eE]/.test(text) && parseList(text, (item) => (item as number) >> 0 === item && !Object.is(item, -0));
-    if (list) {
-      set = new Set(list as number[]);
-      op = NUMBER + order;
-    }
-  } else if ((type === 1 || type === 3) && order >= 0 && order < 6) {
-    number = type === 1 ? parseI32(text) : parseDateTime(text);
-    if (number === number) op = (type === 1 ? NUMBER : DATETIME) + order;
-  } else if (type === 2) {
-    op ||= operator === 'true' ? BOOLEAN : operator === 'false' ? BOOLEAN + 1 : 0;
-  } else if (type < 0) {
-    op = -1;
   }
-  return { op, property: type === 4 ? null : property, text, number, set, repair: (text + [...(set || [])].join()).includes('\ufffd') };
+  return { kind, compare, property: type === 4 ? null : property, target, set, repair: strings && (value + [...(set || [])].join()).includes('\ufffd') };
 }
 
 /** Whether `input` (the context value, or the entity id) satisfies the constraint; undefined for an unknown type. */
 export function testConstraint(c: Constraint, input: string): boolean | undefined {
-  const op = c.op;
-  if (op < 1) return op ? undefined : false;
-  if (op < STRING) return (input === '') === (op === 1);
+  const kind = c.kind;
+  if (kind < EMPTY) return kind ? undefined : false;
+  if (kind < STRING) return (input === '') === (kind === EMPTY);
   if (input === '') return false;
-  if (op < BOOLEAN) {
-    if (c.repair && !isWellFormed(input)) input = toWellFormed(input);
-    const text = c.text;
-    switch (op - STRING) {
-      case 0:
-        return input === text;
-      case 1:
-        return input !== text;
-      case 2:
-        return input.startsWith(text);
-      case 3:
-        return input.endsWith(text);
-      case 4:
-        return input.includes(text);
-      case 5:
-        return !input.includes(text);
-      default:
-        return c.set!.has(input) === (op === STRING + 6);
-    }
-  }
-  // Only exactly `true` / `false` parse as booleans; anything else fails the constraint.
-  if (op < NUMBER) return input === (op === BOOLEAN ? 'true' : 'false');
-  const value = op < DATETIME ? parseI32(input) : parseDateTime(input);
-  const target = c.number;
-  if (value !== value) return false;
-  switch (op < DATETIME ? op - NUMBER : op - DATETIME) {
+  if (c.repair && !isWellFormed(input)) input = toWellFormed(input);
+  const value = parse(kind, input) as string;
+  const target = c.target as string;
+  switch (value === value ? c.compare : -1) {
     case 0:
       return value === target;
     case 1:
@@ -119,18 +89,35 @@ export function testConstraint(c: Constraint, input: string): boolean | undefine
       return value > target;
     case 5:
       return value >= target;
+    case 6:
+      return c.set!.has(value);
+    case 7:
+      return !c.set!.has(value);
+    case 8:
+      return value.startsWith(target);
+    case 9:
+      return value.endsWith(target);
+    case 10:
+      return value.includes(target);
+    case 11:
+      return !value.includes(target);
     default:
-      return c.set!.has(value) === (op === NUMBER + 6);
+      return false;
   }
 }
 
-/** Rust's `str::parse::<i32>`: an optional sign, then ASCII digits, in range. NaN otherwise. */
-export function parseI32(text: string): number {
+/**
+ * A value as Flipt's engine reads it for this kind (NaN when it does not parse): numbers as
+ * Rust's `str::parse::<i32>` (optional sign, ASCII digits, in range), date-times as RFC 3339.
+ */
+function parse(kind: number, text: string): string | number {
+  if (kind === DATETIME) return parseDateTime(text);
+  if (kind === STRING) return text;
   const value = /^[+-]?\d+$/.test(text) ? +text : NaN;
   return (value | 0) === value ? value | 0 : NaN;
 }
 
-/** A JSON array whose every item passes `accept` (as serde_json would read it), else undefined. */
+/** A JSON array whose every item passes `accept`, else undefined. */
 function parseList(text: string, accept: (item: unknown) => boolean): unknown[] | undefined {
   try {
     const list: unknown = JSON.parse(text);

@@ -9,8 +9,7 @@ import type {
   VariantEvaluationResponse,
 } from './types';
 import { EvaluationError, type EvaluationErrorCode } from './errors';
-import { compileSnapshot } from './parseSnapshot';
-import { evaluateFlag, type CompiledFlag } from './flag';
+import { compileFlag, evaluateFlag, type CompiledFlag } from './flag';
 import { isWellFormed, toWellFormed } from './wellFormed';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -33,18 +32,18 @@ export class Engine {
   /** The validated snapshot this engine was built from. */
   readonly snapshot: Snapshot;
   /** By key; a repeated key replaces the earlier flag, as in Flipt. */
-  private readonly flags: Map<string, CompiledFlag>;
+  private readonly flags = new Map<string, CompiledFlag>();
 
   /**
-   * @param snapshot A namespace snapshot as a Flipt server returns it: an object or JSON text.
-   * @throws SnapshotError when it is not one.
+   * @param snapshot A namespace snapshot as `parseSnapshot` returns it. Data from elsewhere
+   * (a server, a cache, a bootstrap script) must go through `parseSnapshot` first: the
+   * engine does not validate again.
    */
-  constructor(snapshot: Snapshot | string | object) {
-    const compiled = compileSnapshot(snapshot);
-    const digest = (this.snapshot = compiled.snapshot).digest;
-    this.namespace = compiled.namespace;
-    this.flags = compiled.flags;
+  constructor(snapshot: Snapshot) {
+    const digest = (this.snapshot = snapshot).digest;
+    this.namespace = snapshot.namespace.key;
     this.digest = typeof digest === 'string' ? digest : undefined;
+    for (const flag of snapshot.flags) this.flags.set(flag.key, compileFlag(flag));
   }
 
   /** Evaluates a variant flag. @throws EvaluationError where Flipt's client throws. */
@@ -82,13 +81,8 @@ export class Engine {
     return [...this.flags.values()].map(({ key, boolean, source: { enabled, description, defaultVariant: variant } }) =>
       Object.assign(
         { key, enabled, type: boolean ? ('BOOLEAN_FLAG_TYPE' as const) : ('VARIANT_FLAG_TYPE' as const) },
-        description != null && { description: toWellFormed(description) },
-        variant && {
-          defaultVariant: Object.assign(
-            { id: toWellFormed(variant.id), key: toWellFormed(variant.key) },
-            variant.attachment != null && { attachment: toWellFormed(variant.attachment) },
-          ),
-        },
+        description != null && { description },
+        variant && { defaultVariant: Object.assign({ id: variant.id, key: variant.key }, variant.attachment != null && { attachment: variant.attachment }) },
       ),
     );
   }

@@ -1,8 +1,6 @@
 import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from './types';
 import { compileGroup, matchGroup, type SegmentGroup } from './segment';
 import { crcFinish, crcString } from './crc32';
-import { toWellFormed } from './wellFormed';
-import { read, readList, readObject } from './snapshotReader';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
@@ -45,64 +43,41 @@ const DEFAULT: EvaluationReason = 'DEFAULT_EVALUATION_REASON';
 const none: readonly string[] = /* @__PURE__ */ Object.freeze([]);
 const noBuckets: Int32Array = /* @__PURE__ */ new Int32Array(0);
 
-/** Compiles (and validates) one flag of the snapshot. */
-export function compileFlag(source: Record<string, unknown>): CompiledFlag {
-  const key = toWellFormed(read(source, 'key', 'string'));
-  read(source, 'name', 'string');
-  read(source, 'description', 'string', true);
-  const enabled = read<boolean>(source, 'enabled', 'boolean');
-  const boolean = read(source, 'type', 'string', true) === 'BOOLEAN_FLAG_TYPE';
+/** Compiles one flag of a validated snapshot. */
+export function compileFlag(source: SnapshotFlag): CompiledFlag {
+  const { key, enabled, defaultVariant: variant } = source;
+  const boolean = source.type === 'BOOLEAN_FLAG_TYPE';
+  const defaultKey = variant ? variant.key : '';
+  const defaultAttachment = (variant && variant.attachment) ?? undefined;
   const steps: Step[] = [];
-  const step = (group: SegmentGroup | undefined, percentage: number | undefined, outcomes: Outcome[], buckets: Int32Array = noBuckets) =>
-    steps.push({ group, percentage, buckets, outcomes, results: [] });
-  const variant = readObject(source, 'defaultVariant', (v) => {
-    read(v, 'id', 'string');
-    return [toWellFormed(read(v, 'key', 'string')), optionalText(read(v, 'attachment', 'string', true))] as const;
-  }, true);
-  const [defaultKey, defaultAttachment] = variant || [''];
-
-  readList(
-    source,
-    'rules',
-    (rule) => {
-      const distributions = readList(rule, 'distributions', (d) => {
-        const rollout = f32(read(d, 'rollout', 'number'));
-        return [rollout, [true, MATCH, toWellFormed(read(d, 'variantKey', 'string')), optionalText(read(d, 'variantAttachment', 'string', true))]] as const;
-      }).filter(([rollout]) => rollout > 0);
-      const group = compileGroup(rule, read(rule, 'segmentOperator', 'string'), true);
-      const outcomes: Outcome[] = distributions.map(([, outcome]) => outcome);
+  if (boolean) {
+    // A disabled boolean flag still runs its rollouts; `enabled` is only its fallback.
+    for (const { threshold, segment } of source.rollouts || []) {
+      // A threshold wins over a segment; a rollout with neither is skipped.
+      if (threshold) steps.push(step(undefined, f32(threshold.percentage), [[threshold.value, MATCH]]));
+      else if (segment) steps.push(step(compileGroup(segment.segments, segment.segmentOperator), undefined, [[segment.value, MATCH]]));
+    }
+  } else {
+    // A disabled variant flag returns before its rules.
+    for (const rule of (enabled && source.rules) || []) {
+      const distributions = rule.distributions.filter((d) => f32(d.rollout) > 0);
+      const outcomes: Outcome[] = distributions.map((d) => [true, MATCH, d.variantKey, d.variantAttachment ?? undefined]);
       // Past the last bucket, or nothing to distribute: the default variant.
       outcomes.push([!outcomes.length, outcomes.length ? DEFAULT : MATCH, defaultKey, defaultAttachment]);
-      // Rules only apply to enabled variant flags (a disabled one returns first); all are validated.
-      if (enabled && !boolean) step(group, undefined, outcomes, bucketBounds(distributions.map(([rollout]) => rollout)));
-    },
-    true,
+      steps.push(step(compileGroup(rule.segments, rule.segmentOperator), undefined, outcomes, bucketBounds(distributions.map((d) => d.rollout))));
+    }
+  }
+  const flag = { key, source, boolean, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
+  flag.fallback = result(
+    flag,
+    boolean ? [enabled, DEFAULT] : [false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment],
+    none,
   );
-  // A disabled boolean flag still runs its rollouts; `enabled` is only its fallback.
-  readList(
-    source,
-    'rollouts',
-    (rollout) => {
-      read(rollout, 'description', 'string', true);
-      const threshold = readObject(rollout, 'threshold', (t) => [f32(read(t, 'percentage', 'number')), read<boolean>(t, 'value', 'boolean')] as const, true);
-      const segment = readObject(
-        rollout,
-        'segment',
-        (s) => [compileGroup(s, read(s, 'segmentOperator', 'string', true)), read<boolean>(s, 'value', 'boolean')] as const,
-        true,
-      );
-      // Rollouts only apply to boolean flags. A threshold wins over a segment; neither: skipped.
-      if (boolean && threshold) step(undefined, threshold[0], [[threshold[1], MATCH]]);
-      else if (boolean && segment) step(segment[0], undefined, [[segment[1], MATCH]]);
-    },
-    true,
-  );
-  const fallback: Outcome = boolean
-    ? [enabled, DEFAULT]
-    : [false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment];
-  const flag = { key, source: source as SnapshotFlag, boolean, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
-  flag.fallback = result(flag, fallback, none);
   return flag;
+}
+
+function step(group: SegmentGroup | undefined, percentage: number | undefined, outcomes: Outcome[], buckets: Int32Array = noBuckets): Step {
+  return { group, percentage, buckets, outcomes, results: [] };
 }
 
 /*
@@ -144,10 +119,6 @@ function result(flag: CompiledFlag, [matched, reason, variantKey, attachment]: O
       ? { enabled: matched, flagKey, reason, segmentKeys }
       : Object.assign({ match: matched, segmentKeys, reason, flagKey, variantKey: variantKey! }, attachment !== undefined && { variantAttachment: attachment }),
   );
-}
-
-function optionalText(text: string | null | undefined): string | undefined {
-  return text == null ? undefined : toWellFormed(text);
 }
 
 /**

@@ -1,7 +1,5 @@
-import type { EvaluationContext } from './types';
+import type { EvaluationContext, SnapshotSegment } from './types';
 import { compileConstraint, testConstraint, type Constraint } from './constraint';
-import { read, readList } from './snapshotReader';
-import { toWellFormed } from './wellFormed';
 
 interface Segment {
   readonly key: string;
@@ -23,22 +21,11 @@ export interface SegmentGroup {
   readonly keys: readonly string[] | null;
 }
 
-/** Compiles `source.segments` (required unless `optional`) with the given segment operator. */
-export function compileGroup(source: Record<string, unknown>, operator: string | undefined, optional?: boolean): SegmentGroup {
+export function compileGroup(sources: readonly SnapshotSegment[] | null | undefined, operator: string | null | undefined): SegmentGroup {
   const byKey = new Map<string, Segment>();
-  readList(
-    source,
-    'segments',
-    (segment) => {
-      const key = toWellFormed(read(segment, 'key', 'string'));
-      byKey.set(key, {
-        key,
-        all: read(segment, 'matchType', 'string') === 'ALL_SEGMENT_MATCH_TYPE',
-        constraints: readList(segment, 'constraints', compileConstraint),
-      });
-    },
-    optional,
-  );
+  for (const { key, matchType, constraints } of sources || []) {
+    byKey.set(key, { key, all: matchType === 'ALL_SEGMENT_MATCH_TYPE', constraints: constraints.map(compileConstraint) });
+  }
   const and = operator === 'AND_SEGMENT_OPERATOR';
   const segments = [...byKey.values()];
   return { segments, and, keys: and || segments.length === 1 ? Object.freeze([...byKey.keys()]) : null };

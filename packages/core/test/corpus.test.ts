@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Engine, EvaluationError, SnapshotError } from '../src/index';
+import { Engine, EvaluationError, SnapshotError, parseSnapshot } from '../src/index';
 import { cases, type CorpusCall } from './corpus/cases';
 import { normalize, normalizeFlags } from './support/oracle';
 
@@ -67,7 +67,7 @@ describe('corpus: Engine reproduces the oracle on hand-picked edge cases', () =>
       if (rec.load !== 'ok') {
         let thrown: unknown;
         try {
-          new Engine(snapshot as never);
+          parseSnapshot(snapshot);
         } catch (e) {
           thrown = e;
         }
@@ -75,7 +75,7 @@ describe('corpus: Engine reproduces the oracle on hand-picked edge cases', () =>
         return;
       }
 
-      const engine = new Engine(snapshot as never);
+      const engine = new Engine(parseSnapshot(snapshot));
       c.requests.forEach((call, i) => {
         const want = rec.results[i];
         const where = `request #${i}: ${describeCall(call)}`;

@@ -12,7 +12,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Engine, EvaluationError, SnapshotError } from '../src/index';
+import { Engine, EvaluationError, SnapshotError, parseSnapshot } from '../src/index';
 import { loadOracle, normalize, normalizeFlags, type OracleResult } from './support/oracle';
 import {
   Random,
@@ -134,7 +134,7 @@ async function checkSeed(seed: number, budget: number): Promise<{ mismatches: Mi
     const snapshot: unknown = JSON.parse(JSON.stringify(raw));
     stats.snapshots++;
     const load = await loadOracle(raw);
-    const built = ours(() => new Engine(snapshot as never));
+    const built = ours(() => new Engine(parseSnapshot(snapshot)));
     const base = { seed, snapshotIndex, namespace: (raw as { namespace?: unknown }).namespace };
 
     if (!load.loaded) {
@@ -145,9 +145,9 @@ async function checkSeed(seed: number, budget: number): Promise<{ mismatches: Mi
         if (mismatches.length < MAX_REPORTED) {
           mismatches.push({
             ...base,
-            what: 'snapshot: oracle rejects it, our Engine must throw SnapshotError',
+            what: 'snapshot: oracle rejects it, parseSnapshot must throw SnapshotError',
             flags: raw,
-            call: 'new Engine(snapshot)',
+            call: 'new Engine(parseSnapshot(snapshot))',
             expected: { throws: 'SnapshotError', oracle: load.error },
             actual: built.ok ? 'constructed without error' : describeError(built.error),
           });
@@ -162,9 +162,9 @@ async function checkSeed(seed: number, budget: number): Promise<{ mismatches: Mi
         if (mismatches.length < MAX_REPORTED) {
           mismatches.push({
             ...base,
-            what: 'snapshot: oracle loads it, our Engine threw',
+            what: 'snapshot: oracle loads it, parseSnapshot or Engine threw',
             flags: raw,
-            call: 'new Engine(snapshot)',
+            call: 'new Engine(parseSnapshot(snapshot))',
             expected: 'loads',
             actual: describeError(built.error),
           });
