@@ -113,8 +113,14 @@ export function testConstraint(c: Constraint, input: string): boolean | undefine
 function parse(kind: number, text: string): string | number {
   if (kind === DATETIME) return parseDateTime(text);
   if (kind === STRING) return text;
-  const value = /^[+-]?\d+$/.test(text) ? +text : NaN;
-  return (value | 0) === value ? value | 0 : NaN;
+  let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === text.length) return NaN;
+  let value = 0;
+  for (; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9 || (value = value * 10 + digit) > 2147483648) return NaN;
+  }
+  return text.charCodeAt(0) === 45 ? -value | 0 : value > 2147483647 ? NaN : value;
 }
 
 /** A JSON array whose every item passes `accept`, else undefined. */

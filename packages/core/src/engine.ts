@@ -33,6 +33,11 @@ export class Engine {
   readonly snapshot: Snapshot;
   /** By key; a repeated key replaces the earlier flag, as in Flipt. */
   private readonly flags = new Map<string, CompiledFlag>();
+  /**
+   * Flipt's engine repairs lone surrogates in context keys to U+FFFD. That can only change what
+   * a constraint reads when its property contains U+FFFD, so only then are keys checked.
+   */
+  private readonly repairKeys: boolean;
 
   /**
    * @param snapshot A namespace snapshot as `parseSnapshot` returns it. Data from elsewhere
@@ -43,7 +48,9 @@ export class Engine {
     const digest = (this.snapshot = snapshot).digest;
     this.namespace = snapshot.namespace.key;
     this.digest = typeof digest === 'string' ? digest : undefined;
-    for (const flag of snapshot.flags) this.flags.set(flag.key, compileFlag(flag));
+    const compiled = snapshot.flags.map(compileFlag);
+    for (const flag of compiled) this.flags.set(flag.key, flag);
+    this.repairKeys = compiled.some((flag) => flag.repairKeys);
   }
 
   /** Evaluates a variant flag. @throws EvaluationError where Flipt's client throws. */
@@ -61,16 +68,17 @@ export class Engine {
    * request (non-string key or entity id, bad context) throws for the whole batch, as in Flipt.
    */
   evaluateBatch(requests: readonly EvaluationRequest[]): BatchEvaluationResponse {
-    if (!Array.isArray(requests)) fail('INVALID_REQUEST', 'evaluateBatch takes an array of requests');
-    const checked = requests.map((request) => this.check(request));
+    if (!Array.isArray(requests)) fail('INVALID_REQUEST', 'requests must be an array');
+    const contexts = requests.map((request) => this.check(request));
     return {
-      responses: checked.map(([flag, flagKey, entityId, context]) => {
+      responses: requests.map(({ flagKey, entityId }, i) => {
+        const flag = this.lookup(flagKey);
         const type = flag ? (flag.boolean ? 'boolean' : 'variant') : 'error';
         return {
           type: `${type.toUpperCase()}_EVALUATION_RESPONSE_TYPE`,
           [`${type}EvaluationResponse`]: flag
-            ? evaluateFlag(flag, entityId, context)
-            : { flagKey, namespaceKey: this.namespace, reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
+            ? evaluateFlag(flag, entityId, contexts[i]!)
+            : { flagKey: toWellFormed(flagKey), namespaceKey: this.namespace, reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
         } as unknown as EvaluationResponse;
       }),
     };
@@ -88,48 +96,58 @@ export class Engine {
   }
 
   private evaluate(request: EvaluationRequest, boolean: boolean) {
-    const [flag, flagKey, entityId, context] = this.check(request, true);
-    if (!flag) fail('FLAG_NOT_FOUND', `flag "${flagKey}" is not in namespace "${this.namespace}"`);
-    if (flag.boolean !== boolean) fail('TYPE_MISMATCH', `flag "${flagKey}" is not a ${boolean ? 'boolean' : 'variant'} flag`);
+    const context = this.check(request, true);
+    const { flagKey, entityId } = request;
+    const flag = this.lookup(flagKey);
+    if (!flag) fail('FLAG_NOT_FOUND', `flag ${flagKey} not found in namespace ${this.namespace}`);
+    if (flag.boolean !== boolean) fail('TYPE_MISMATCH', `flag ${flagKey} is not a ${boolean ? 'boolean' : 'variant'} flag`);
+    // The entity id needs no repair here: hashing and string constraints repair it themselves.
     return evaluateFlag(flag, entityId, context);
+  }
+
+  /** The flag for a request's key (repaired as Flipt's engine sees it when that matters). */
+  private lookup(flagKey: string): CompiledFlag | undefined {
+    return this.flags.get(flagKey) || this.flags.get(toWellFormed(flagKey));
   }
 
   /**
    * Checks a request as Flipt's client does (single evaluations also refuse blank keys and
-   * ids), and returns its flag, key, entity id and context, repaired as Flipt's engine sees
-   * them. Evaluation reads `context[property]` and takes any string it finds, so a context
-   * whose reads could see more than its own string values is copied into a plain map first:
-   * Maps and `[key, value]` pairs (Flipt's client reads both), other prototypes, and keys
-   * with lone surrogates (repaired to U+FFFD, the later key winning).
+   * ids) and returns its context as evaluation reads it. Evaluation reads `context[property]`
+   * and takes any string it finds, so anything but a plain object of strings is copied into a
+   * plain map first: Maps and `[key, value]` pairs (Flipt's client reads both), other
+   * prototypes, and keys with lone surrogates when they matter (repaired to U+FFFD, the later
+   * key winning).
    */
-  private check(request: EvaluationRequest, single?: boolean): [CompiledFlag | undefined, string, string, EvaluationContext] {
-    if (typeof request !== 'object' || !request) fail('INVALID_REQUEST', 'a request is an object { flagKey, entityId, context }');
-    const { flagKey, entityId } = request;
-    let context: EvaluationContext | Iterable<[string, string]> = request.context;
-    if (typeof flagKey !== 'string' || (single && !flagKey.trim())) fail('INVALID_FLAG_KEY', 'flagKey must be a non-empty string');
-    if (typeof entityId !== 'string' || (single && !entityId.trim())) fail('TARGETING_KEY_MISSING', 'entityId must be a non-empty string');
-    if (typeof context !== 'object' || !context) fail('INVALID_CONTEXT', 'context must be an object of strings ({} for none)');
+  private check(request: EvaluationRequest, single?: boolean): EvaluationContext {
+    const flagKey = request?.flagKey;
+    const entityId = request?.entityId;
+    const context = request?.context;
+    if (typeof flagKey !== 'string' || (single && isBlank(flagKey))) fail('INVALID_FLAG_KEY', 'flagKey must be a non-empty string');
+    if (typeof entityId !== 'string' || (single && isBlank(entityId))) fail('TARGETING_KEY_MISSING', 'entityId must be a non-empty string');
+    if (typeof context !== 'object' || !context) fail('INVALID_CONTEXT', 'context must be an object of strings');
     const proto = Object.getPrototypeOf(context);
-    let copy = (proto !== Object.prototype && proto) || 0;
+    let plain = proto === Object.prototype || !proto;
     for (const property in context) {
-      copy ||= +(!hasOwn.call(context, property) || !isWellFormed(property));
-      if (!copy && typeof (context as EvaluationContext)[property] !== 'string') fail('INVALID_CONTEXT', `context.${property} must be a string`);
+      if (typeof context[property] !== 'string' || !hasOwn.call(context, property) || (this.repairKeys && !isWellFormed(property))) plain = false;
     }
-    if (copy) {
-      const pairs = Array.isArray(context) || context instanceof Map ? context : Object.entries(context);
-      context = Object.create(null) as EvaluationContext;
-      try {
-        for (const [property, value] of pairs) {
-          if (typeof property + typeof value !== 'stringstring') throw 0;
-          context[toWellFormed(property)] = value;
-        }
-      } catch {
-        fail('INVALID_CONTEXT', 'context must map strings to strings');
+    if (plain) return context;
+    const copy: EvaluationContext = Object.create(null);
+    const pairs: Iterable<[string, unknown]> = Array.isArray(context) || context instanceof Map ? context : Object.entries(context);
+    try {
+      for (const [property, value] of pairs) {
+        copy[toWellFormed(property)] = typeof property + typeof value === 'stringstring' ? (value as string) : fail('INVALID_CONTEXT', `context.${property} must be a string`);
       }
+    } catch (error) {
+      fail('INVALID_CONTEXT', (error as Error).message);
     }
-    const key = toWellFormed(flagKey);
-    return [this.flags.get(key), key, toWellFormed(entityId), context as EvaluationContext];
+    return copy;
   }
+}
+
+/** Blank as JavaScript's `trim()` sees it; only a string starting with whitespace can be. */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return !text || ((first < 33 || first === 160 || first > 5759) && !text.trim());
 }
 
 function fail(code: EvaluationErrorCode, message: string): never {

@@ -27,6 +27,8 @@ interface Step {
 
 export interface CompiledFlag {
   readonly key: string;
+  /** Whether a constraint property contains U+FFFD (see `Engine`: context keys then need repair). */
+  readonly repairKeys: boolean;
   /** The flag as the snapshot defines it. */
   readonly source: SnapshotFlag;
   readonly boolean: boolean;
@@ -67,7 +69,8 @@ export function compileFlag(source: SnapshotFlag): CompiledFlag {
       steps.push(step(compileGroup(rule.segments, rule.segmentOperator), undefined, outcomes, bucketBounds(distributions.map((d) => d.rollout))));
     }
   }
-  const flag = { key, source, boolean, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
+  const repairKeys = steps.some((s) => s.group && s.group.segments.some((segment) => segment.constraints.some((c) => c.property && c.property.includes('\ufffd'))));
+  const flag = { key, source, boolean, repairKeys, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
   flag.fallback = result(
     flag,
     boolean ? [enabled, DEFAULT] : [false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment],
@@ -137,17 +140,16 @@ function bucketBounds(rollouts: number[]): Int32Array {
 }
 
 /**
- * Rust's `binary_search` on the sorted bounds, which decides ties between equal bounds: the
- * last bound equal to `target`, else the number of bounds below it.
+ * Where Rust's `binary_search` lands on the sorted bounds, ties included: the last bound equal
+ * to `target`, else the number of bounds below it. (A rule has a handful of distributions, so
+ * counting beats searching.)
  */
 function searchBucket(bounds: Int32Array, target: number): number {
-  let size = bounds.length;
-  let base = 0;
-  while (size > 1) {
-    const half = size >>> 1;
-    if (bounds[base + half]! <= target) base += half;
-    size -= half;
+  let below = 0;
+  let atMost = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    below += +(bounds[i]! < target);
+    atMost += +(bounds[i]! <= target);
   }
-  const bound = bounds[base]!;
-  return bound === target ? base : base + +(bound < target);
+  return atMost > below ? atMost - 1 : below;
 }
