@@ -1,16 +1,25 @@
 import type { Snapshot } from './types';
 import { SnapshotError } from './errors';
-import { checkObject, read, readList, readObject, resetPath } from './snapshotReader';
 import { isWellFormed, toWellFormed } from './wellFormed';
 
+/*
+ * Validation accepts exactly what Flipt's engine (serde over the snapshot JSON) accepts:
+ * required fields present with their JSON type, optional ones also missing or null, unknown
+ * fields ignored; enum strings it does not know fall back to a default at evaluation.
+ * It runs once per snapshot over every field, so it is written for speed: no allocation on
+ * the happy path, and the JSON path (a stack of keys and indexes) is only joined on failure.
+ */
+
 type Json = Record<string, unknown>;
+type Kind = 'string' | 'boolean' | 'number';
+
+const path: (string | number)[] = [];
+let wellFormed = true;
 
 /**
- * Validates a namespace snapshot (an object or JSON text) exactly as Flipt's engine accepts
- * it, and returns it typed, ready for `new Engine(...)`: required fields must be present with
- * their JSON type, optional ones may be missing or null, unknown fields are ignored.
- * Strings with lone surrogates are repaired to U+FFFD as Flipt's engine sees them (in a copy;
- * the input is never changed).
+ * Validates a namespace snapshot (an object or JSON text) and returns it typed, ready for
+ * `new Engine(...)`. Strings with lone surrogates are repaired to U+FFFD, as Flipt's engine
+ * sees them, in a copy: the input is never changed.
  * @throws SnapshotError naming the JSON path and what was expected there, e.g.
  * `flags[3].rules[0].distributions[1].rollout: expected a number, got "abc"`.
  */
@@ -23,79 +32,114 @@ export function parseSnapshot(input: unknown): Snapshot {
       throw new SnapshotError('', `snapshot is not valid JSON (${(error as Error).message})`);
     }
   }
-  resetPath();
+  path.length = 0;
   wellFormed = true;
-  const root = checkObject(data);
-  readObject(root, 'namespace', (namespace) => strings(namespace, 'key', 'name?'));
-  readList(root, 'flags', flag);
-  // Only a snapshot that had lone surrogates (rare: JSON text with `\ud800`-style escapes) is copied.
+  const root = object(data, '');
+  const namespace = object(root['namespace'], 'namespace');
+  path.push('namespace');
+  value(namespace['key'], 'string', 'key');
+  value(namespace['name'], 'string', 'name', true);
+  path.pop();
+  list(root, 'flags', flag);
   return (wellFormed ? root : repaired(root)) as Snapshot;
 }
 
-function repaired(value: unknown): unknown {
-  if (typeof value === 'string') return toWellFormed(value);
-  if (typeof value !== 'object' || !value) return value;
-  if (Array.isArray(value)) return value.map(repaired);
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [toWellFormed(key), repaired(item)]));
+function flag(f: Json): void {
+  value(f['key'], 'string', 'key');
+  value(f['name'], 'string', 'name');
+  value(f['type'], 'string', 'type', true);
+  value(f['description'], 'string', 'description', true);
+  value(f['enabled'], 'boolean', 'enabled');
+  const variant = f['defaultVariant'];
+  if (variant != null) {
+    const v = object(variant, 'defaultVariant');
+    path.push('defaultVariant');
+    value(v['id'], 'string', 'id');
+    value(v['key'], 'string', 'key');
+    value(v['attachment'], 'string', 'attachment', true);
+    path.pop();
+  }
+  list(f, 'rules', rule, true);
+  list(f, 'rollouts', rollout, true);
 }
 
-let wellFormed = true;
+function rule(r: Json): void {
+  list(r, 'distributions', distribution);
+  list(r, 'segments', segment, true);
+  value(r['segmentOperator'], 'string', 'segmentOperator');
+}
 
-/** Checks string fields (`name?` for optional ones), noting any lone surrogate. */
-function strings(object: Json, ...names: string[]): void {
-  for (const name of names) {
-    const value = read<string | undefined>(object, name.replace('?', ''), 'string', name.endsWith('?'));
-    if (value && !isWellFormed(value)) wellFormed = false;
+function distribution(d: Json): void {
+  value(d['variantKey'], 'string', 'variantKey');
+  value(d['rollout'], 'number', 'rollout');
+  value(d['variantAttachment'], 'string', 'variantAttachment', true);
+}
+
+function segment(s: Json): void {
+  value(s['key'], 'string', 'key');
+  value(s['matchType'], 'string', 'matchType');
+  list(s, 'constraints', constraint);
+}
+
+function constraint(c: Json): void {
+  value(c['type'], 'string', 'type');
+  value(c['property'], 'string', 'property');
+  value(c['operator'], 'string', 'operator');
+  value(c['value'], 'string', 'value');
+}
+
+function rollout(r: Json): void {
+  value(r['description'], 'string', 'description', true);
+  const group = r['segment'];
+  if (group != null) {
+    const g = object(group, 'segment');
+    path.push('segment');
+    value(g['segmentOperator'], 'string', 'segmentOperator', true);
+    value(g['value'], 'boolean', 'value');
+    list(g, 'segments', segment);
+    path.pop();
+  }
+  const threshold = r['threshold'];
+  if (threshold != null) {
+    const t = object(threshold, 'threshold');
+    path.push('threshold');
+    value(t['percentage'], 'number', 'percentage');
+    value(t['value'], 'boolean', 'value');
+    path.pop();
   }
 }
 
-function flag(source: Json): void {
-  strings(source, 'key', 'name', 'type?', 'description?');
-  read(source, 'enabled', 'boolean');
-  readObject(source, 'defaultVariant', (variant) => strings(variant, 'id', 'key', 'attachment?'), true);
-  readList(
-    source,
-    'rules',
-    (rule) => {
-      readList(rule, 'distributions', (distribution) => {
-        strings(distribution, 'variantKey', 'variantAttachment?');
-        read(distribution, 'rollout', 'number');
-      });
-      readList(rule, 'segments', segment, true);
-      strings(rule, 'segmentOperator');
-    },
-    true,
-  );
-  readList(
-    source,
-    'rollouts',
-    (rollout) => {
-      strings(rollout, 'description?');
-      readObject(
-        rollout,
-        'segment',
-        (group) => {
-          strings(group, 'segmentOperator?');
-          read(group, 'value', 'boolean');
-          readList(group, 'segments', segment);
-        },
-        true,
-      );
-      readObject(
-        rollout,
-        'threshold',
-        (threshold) => {
-          read(threshold, 'percentage', 'number');
-          read(threshold, 'value', 'boolean');
-        },
-        true,
-      );
-    },
-    true,
-  );
+function value(v: unknown, kind: Kind, key: string, optional?: boolean): void {
+  if (v == null ? !optional : typeof v !== kind) fail(key, v, `a ${kind}`);
+  if (kind === 'string' && v && !isWellFormed(v as string)) wellFormed = false;
 }
 
-function segment(source: Json): void {
-  strings(source, 'key', 'matchType');
-  readList(source, 'constraints', (constraint) => strings(constraint, 'type', 'property', 'operator', 'value'));
+function object(v: unknown, key: string): Json {
+  if (typeof v !== 'object' || !v || Array.isArray(v)) fail(key, v, 'an object');
+  return v as Json;
+}
+
+function list(parent: Json, key: string, item: (value: Json) => void, optional?: boolean): void {
+  const items = parent[key];
+  if (items == null && optional) return;
+  if (!Array.isArray(items)) fail(key, items, 'an array');
+  const depth = path.push(key, 0) - 1;
+  for (let i = 0; i < items.length; i++) {
+    path[depth] = i;
+    item(object(items[i], ''));
+  }
+  path.length = depth - 1;
+}
+
+function fail(key: string, v: unknown, expected: string): never {
+  const where = [...path, key].map((part, i) => (typeof part === 'number' ? `[${part}]` : i && part ? `.${part}` : part)).join('');
+  const got = v === undefined ? 'it is missing' : `got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v)}`;
+  throw new SnapshotError(where || '(root)', `expected ${expected}, ${got}`);
+}
+
+function repaired(v: unknown): unknown {
+  if (typeof v === 'string') return toWellFormed(v);
+  if (typeof v !== 'object' || !v) return v;
+  if (Array.isArray(v)) return v.map(repaired);
+  return Object.fromEntries(Object.entries(v).map(([key, item]) => [toWellFormed(key), repaired(item)]));
 }
