@@ -1,18 +1,21 @@
 import { defineConfig } from 'vite';
 
-// Library build: one ESM file; declarations come from `tsc -p tsconfig.build.json`.
+// Library build. Two passes (see TOOLCHAIN.md): the ESM build keeps dependencies external for
+// the app's bundler; `FLAGCAST_IIFE=1` builds one self-contained file for a <script> tag,
+// exposing `window.Flagcast`. Declarations come from `tsc -p tsconfig.build.json`.
+const iife = process.env['FLAGCAST_IIFE'] === '1';
+
 export default defineConfig({
   build: {
     target: 'es2022',
     outDir: 'dist',
-    emptyOutDir: true,
-    minify: false,
+    emptyOutDir: !iife,
+    minify: iife,
     sourcemap: true,
-    lib: {
-      entry: 'src/index.ts',
-      formats: ['es'],
-      fileName: () => 'index.js',
-    },
+    lib: iife
+      ? { entry: 'src/index.ts', formats: ['iife'], name: 'Flagcast', fileName: () => 'flagcast.iife.js' }
+      : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+    rollupOptions: iife ? {} : { external: ['idb-keyval', 'eventsource-parser'] },
   },
   test: {
     name: 'core',

@@ -10,8 +10,10 @@ export type EvaluationErrorCode =
   | 'TARGETING_KEY_MISSING'
   /** `context` is missing or is not an object whose values are all strings. */
   | 'INVALID_CONTEXT'
-  /** The request itself is not an object (or a batch is not an array). */
-  | 'INVALID_REQUEST';
+  /** A batch that is not an array. */
+  | 'INVALID_REQUEST'
+  /** A client has no snapshot yet (see `ready()`). */
+  | 'NOT_READY';
 
 /** Thrown by `Engine` evaluations where Flipt's client would throw. */
 export class EvaluationError extends Error {
@@ -33,5 +35,38 @@ export class SnapshotError extends Error {
   constructor(path: string, message: string) {
     super(path ? `${path}: ${message}` : message);
     this.path = path;
+  }
+}
+
+/** Why a client could not load or follow its snapshot. */
+export type FlagClientErrorCode =
+  /** The server answered 401: the token is missing or wrong. The client stops retrying. */
+  | 'UNAUTHORIZED'
+  /** The server answered 403: the token may not read this namespace. The client stops retrying. */
+  | 'FORBIDDEN'
+  /** Any other unexpected HTTP status (retried). */
+  | 'HTTP_ERROR'
+  /** The server sent something that is not a valid snapshot; the last good one stays. */
+  | 'INVALID_SNAPSHOT'
+  /** The stream sent an error event, a malformed event, or ended (reconnected). */
+  | 'STREAM_ERROR'
+  /** A request took longer than `requestTimeoutMs`, or a stream went silent. */
+  | 'TIMEOUT'
+  /** The request failed before any response (offline, refused, reset). */
+  | 'NETWORK'
+  /** The snapshot cache (IndexedDB) failed; the client keeps working in memory. */
+  | 'CACHE_UNAVAILABLE';
+
+/** The client's `error`: what went wrong last. The client keeps its last good snapshot. */
+export class FlagClientError extends Error {
+  override readonly name = 'FlagClientError';
+  readonly code: FlagClientErrorCode;
+  /** HTTP status, when there was a response. */
+  readonly status: number | undefined;
+
+  constructor(code: FlagClientErrorCode, message: string, status?: number) {
+    super(message);
+    this.code = code;
+    this.status = status;
   }
 }

@@ -1,0 +1,606 @@
+/**
+ * A programmable Flipt-compatible flag server for transport tests: a real `node:http` server on
+ * 127.0.0.1 (random port) serving the v2 snapshot and stream endpoints
+ * (FLIPT-PROTOCOL.md §1-§2) in either dialect:
+ *
+ * - `flipt`: what a Flipt v2 server does. Stream events are `refetchEvaluation` notifications
+ *   (the `include=snapshot` parameter is ignored), no response headers until the first event,
+ *   no heartbeats.
+ * - `relay`: what the Flagcast relay does. Headers at once, the snapshot inline in the event
+ *   when the client asks with `include=snapshot`, optional heartbeat comments.
+ *
+ * Everything a test needs to break is a switch: forced statuses, delayed or held responses,
+ * raw writes (garbage, half events), dying sockets, awkward chunking, CRLF line endings,
+ * oversized messages. Every request is recorded (headers, URL, whether the client hung up),
+ * and `waitFor` resolves on the next server-side change instead of sleeping.
+ *
+ * Always `await server.close()` in `afterEach`: it ends every stream and timer.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Dialect = 'flipt' | 'relay';
+export type RequestKind = 'snapshot' | 'stream' | 'other';
+/** `whole`: one write per event; `awkward`: split inside CRLF, field names and UTF-8 sequences; a number: fixed-size pieces. */
+export type Chunking = 'whole' | 'awkward' | number;
+
+export interface FlagServerOptions {
+  dialect?: Dialect;
+  /** Heartbeat comment (`: ping`) interval on open streams; 0 = none (Flipt). Default 0. */
+  heartbeatMs?: number;
+  /** Send no headers until the first event (Flipt). Default: true for `flipt`, false for `relay`. */
+  holdHeaders?: boolean;
+  /** Required `Authorization` header value (e.g. `Bearer secret`); null = no auth. */
+  authorization?: string | null;
+  /** Line ending used in SSE output. Default `\n`. */
+  lineEnding?: '\n' | '\r\n' | '\r';
+  /** How each SSE write is cut into socket writes. Default `whole`. */
+  chunking?: Chunking;
+}
+
+export interface RecordedRequest {
+  readonly id: number;
+  readonly kind: RequestKind;
+  readonly method: string;
+  /** Full URL as received (path and query). */
+  readonly url: URL;
+  /** The raw request target, exactly as the client sent it. */
+  readonly rawUrl: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly environment: string | undefined;
+  readonly namespace: string | undefined;
+  /** Status written, once headers are sent. */
+  status: number | undefined;
+  /** The connection is gone (either side). */
+  closed: boolean;
+  /** The client hung up before the server finished the response. */
+  abortedByClient: boolean;
+  /** The server destroyed it on purpose (`killStreams`). */
+  killedByServer: boolean;
+}
+
+/** Replaces the default handling of one request. */
+export type Override = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, server: FlagServer) => void | Promise<void>;
+
+interface Entry {
+  snapshot: unknown;
+  json: string;
+  etag: string;
+}
+
+interface StreamConn {
+  record: RecordedRequest;
+  req: IncomingMessage;
+  res: ServerResponse;
+  key: string;
+  inline: boolean;
+  /** Digest last sent, or the client's `?digest=`. */
+  digest: string;
+  headersSent: boolean;
+  /** Serialises writes so chunked events never interleave. */
+  queue: Promise<void>;
+}
+
+interface PendingOverride {
+  kind: RequestKind | 'any';
+  remaining: number;
+  handler: Override;
+}
+
+const ROUTE = /^\/client\/v2\/environments\/([^/]+)\/namespaces\/([^/]+)\/(snapshot|stream)$/;
+
+/** Starts a server on 127.0.0.1 with a random port. */
+export async function startFlagServer(options: FlagServerOptions = {}): Promise<FlagServer> {
+  const server = new FlagServer(options);
+  await server.listen();
+  return server;
+}
+
+export class FlagServer {
+  dialect: Dialect;
+  holdHeaders: boolean;
+  authorization: string | null;
+  lineEnding: '\n' | '\r\n' | '\r';
+  chunking: Chunking;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  url = '';
+
+  private readonly http: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly streams = new Set<StreamConn>();
+  private readonly overrides: PendingOverride[] = [];
+  private readonly held: Array<() => void> = [];
+  private holding: RequestKind | 'any' | null = null;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly changes = new EventEmitter();
+  private nextId = 1;
+  private closing = false;
+
+  constructor(options: FlagServerOptions = {}) {
+    this.dialect = options.dialect ?? 'relay';
+    this.holdHeaders = options.holdHeaders ?? this.dialect === 'flipt';
+    this.authorization = options.authorization ?? null;
+    this.lineEnding = options.lineEnding ?? '\n';
+    this.chunking = options.chunking ?? 'whole';
+    this.changes.setMaxListeners(0);
+    this.http = createServer((req, res) => void this.handle(req, res));
+    this.http.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.setNoDelay(true);
+      socket.on('error', () => {});
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    this.http.on('clientError', (_err, socket) => socket.destroy());
+    if (options.heartbeatMs) this.startHeartbeats(options.heartbeatMs);
+  }
+
+  /** @internal used by startFlagServer */
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  /** Snapshot path for an environment and namespace. */
+  snapshotPath(namespace = 'default', environment = 'default'): string {
+    return `/client/v2/environments/${environment}/namespaces/${namespace}/snapshot`;
+  }
+
+  streamPath(namespace = 'default', environment = 'default'): string {
+    return `/client/v2/environments/${environment}/namespaces/${namespace}/stream`;
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  /**
+   * Serves `snapshot` (its `digest` is the ETag) and notifies every open stream of that
+   * namespace whose digest differs, as Flipt and the relay do.
+   */
+  setSnapshot(snapshot: { digest?: unknown }, where: { namespace?: string; environment?: string } = {}): void {
+    const key = entryKey(where.environment ?? 'default', where.namespace ?? 'default');
+    const etag = typeof snapshot.digest === 'string' ? snapshot.digest : '';
+    const entry: Entry = { snapshot, json: JSON.stringify(snapshot), etag };
+    this.entries.set(key, entry);
+    for (const conn of this.streams) if (conn.key === key) this.sendEntry(conn, entry);
+    this.emitChange();
+  }
+
+  /** The current ETag served for a namespace. */
+  etag(namespace = 'default', environment = 'default'): string | undefined {
+    return this.entries.get(entryKey(environment, namespace))?.etag;
+  }
+
+  // ---- forcing responses --------------------------------------------------------------------
+
+  /** The next `times` requests of `kind` are handled by `handler` instead of the server. */
+  override(kind: RequestKind | 'any', handler: Override, times = 1): void {
+    this.overrides.push({ kind, remaining: times, handler });
+  }
+
+  /**
+   * The next `times` requests of `kind` get `status`. Stream errors come the way Flipt sends
+   * them: an HTTP status with an SSE `error` event as body (gRPC code 16 for 401, 7 for 403).
+   */
+  failNext(kind: RequestKind | 'any', status: number, times = 1): void {
+    this.override(kind, (_req, res, record) => {
+      const code = status === 401 ? 16 : status === 403 ? 7 : status === 404 ? 5 : 13;
+      const message = status === 401 ? 'request was not authenticated' : status === 403 ? 'permission denied' : 'internal error';
+      this.sendError(res, record, status, code, message);
+    }, times);
+  }
+
+  /** The next `times` requests of `kind` get their headers only after `ms`; then normal handling. */
+  delayNext(kind: RequestKind | 'any', ms: number, times = 1): void {
+    this.override(kind, (req, res, record) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        if (!record.closed) this.defaultHandle(req, res, record);
+        resolve();
+      }, ms);
+      res.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }), times);
+  }
+
+  /** Holds every new request of `kind` (no headers, no body) until `release()`. */
+  hold(kind: RequestKind | 'any' = 'any'): void {
+    this.holding = kind;
+  }
+
+  /** Stops holding and handles the held requests normally (those still connected). */
+  release(): void {
+    this.holding = null;
+    for (const run of this.held.splice(0)) run();
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  // ---- streams ------------------------------------------------------------------------------
+
+  startHeartbeats(ms: number): void {
+    this.stopHeartbeats();
+    this.heartbeat = setInterval(() => {
+      for (const conn of this.streams) this.write(conn, `: ping${this.lineEnding}${this.lineEnding}`);
+    }, ms);
+  }
+
+  /** Stops heartbeat comments; open streams stay open and silent. */
+  stopHeartbeats(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** Open (not yet closed) stream connections. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
+  /** Writes raw text to every open stream (headers are sent first if held). */
+  sendRaw(text: string | Buffer, where: { namespace?: string; environment?: string } = {}): Promise<void> {
+    const key = entryKey(where.environment ?? 'default', where.namespace ?? 'default');
+    const writes = [...this.streams].filter((c) => c.key === key).map((c) => this.write(c, text));
+    return Promise.all(writes).then(() => undefined);
+  }
+
+  /** Sends one SSE event whose `data` is `data` (JSON-encoded unless already a string). */
+  sendEvent(data: unknown, where: { namespace?: string; environment?: string; id?: string } = {}): Promise<void> {
+    const eol = this.lineEnding;
+    const text = typeof data === 'string' ? data : JSON.stringify(data);
+    const id = where.id ? `id: ${where.id}${eol}` : '';
+    return this.sendRaw(`${id}data: ${text}${eol}${eol}`, where);
+  }
+
+  /** Sends a Flipt `refetchEvaluation` notification for `etag` (whatever the server holds). */
+  notify(etag: string, where: { namespace?: string; environment?: string } = {}): Promise<void> {
+    return this.sendEvent(`{"etag":${JSON.stringify(etag)},"type":"refetchEvaluation"}`, { ...where, id: etag.slice(0, 9) });
+  }
+
+  /** Sends the relay's inline form with any snapshot (valid or not) and etag. */
+  sendInline(snapshot: unknown, etag: string, where: { namespace?: string; environment?: string } = {}): Promise<void> {
+    return this.sendEvent(`{"etag":${JSON.stringify(etag)},"snapshot":${JSON.stringify(snapshot)},"type":"snapshot"}`, { ...where, id: etag.slice(0, 9) });
+  }
+
+  /** Sends a Flipt SSE `error` event on every open stream (connections stay open). */
+  sendErrorEvent(code: number, message: string): Promise<void> {
+    return this.sendEvent({ type: 'error', code, message });
+  }
+
+  /**
+   * Kills every open stream: writes `partial` first (e.g. half an event), then destroys the
+   * socket without ending the response (a server dying mid-stream). Resolves once all are closed.
+   */
+  async killStreams(partial?: string): Promise<void> {
+    const conns = [...this.streams];
+    await Promise.all(conns.map(async (conn) => {
+      if (partial !== undefined) await this.write(conn, partial);
+      await conn.queue;
+      conn.record.killedByServer = true;
+      conn.res.destroy();
+    }));
+    await this.waitFor(() => conns.every((c) => c.record.closed), { message: 'killed streams to close' });
+  }
+
+  /** Ends every open stream cleanly (the response completes). */
+  async endStreams(): Promise<void> {
+    const conns = [...this.streams];
+    await Promise.all(conns.map(async (conn) => {
+      await conn.queue;
+      conn.record.killedByServer = true;
+      this.ensureHeaders(conn);
+      conn.res.end();
+    }));
+    await this.waitFor(() => conns.every((c) => c.record.closed), { message: 'ended streams to close' });
+  }
+
+  /**
+   * Streams one never-ending `data:` line of `x`s to every open stream, `chunkBytes` at a time,
+   * until the client hangs up or `maxBytes` were written (then the event is terminated).
+   * Resolves with the bytes written and whether the client hung up first.
+   */
+  async sendOversized(maxBytes: number, chunkBytes = 64 * 1024): Promise<{ bytes: number; closedByClient: boolean }> {
+    const conns = [...this.streams];
+    const results = await Promise.all(conns.map(async (conn) => {
+      await conn.queue;
+      this.ensureHeaders(conn);
+      const { res } = conn;
+      const chunk = Buffer.alloc(chunkBytes, 'x');
+      let bytes = 0;
+      if (!res.destroyed) res.write('data: ');
+      while (bytes < maxBytes && !res.destroyed && !conn.record.closed) {
+        bytes += chunk.length;
+        if (!res.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+        }
+      }
+      const closedByClient = res.destroyed || conn.record.closed;
+      if (!closedByClient) res.write(`${this.lineEnding}${this.lineEnding}`);
+      return { bytes, closedByClient };
+    }));
+    return results[0] ?? { bytes: 0, closedByClient: false };
+  }
+
+  // ---- observing ----------------------------------------------------------------------------
+
+  requestsOf(kind: RequestKind): RecordedRequest[] {
+    return this.requests.filter((r) => r.kind === kind);
+  }
+
+  count(kind: RequestKind | 'any'): number {
+    return kind === 'any' ? this.requests.length : this.requestsOf(kind).length;
+  }
+
+  /** Resolves when `predicate` holds, re-checking on every server-side change; rejects after `timeout` ms. */
+  waitFor(predicate: () => boolean, { timeout = 5000, message = 'condition' }: { timeout?: number; message?: string } = {}): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!predicate()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`flagServer: timed out after ${timeout} ms waiting for ${message}; requests so far:\n${this.describe()}`));
+      }, timeout);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.changes.off('change', check);
+      };
+      this.changes.on('change', check);
+    });
+  }
+
+  /** Waits until `n` requests of `kind` have arrived; returns the n-th. */
+  async waitForRequest(kind: RequestKind, n = 1, timeout = 5000): Promise<RecordedRequest> {
+    await this.waitFor(() => this.count(kind) >= n, { timeout, message: `${n} ${kind} request(s)` });
+    return this.requestsOf(kind)[n - 1]!;
+  }
+
+  /** One line per request, for failure messages. */
+  describe(): string {
+    return this.requests
+      .map((r) => `  #${r.id} ${r.method} ${r.rawUrl} -> ${r.status ?? 'pending'}${r.closed ? ' closed' : ''}${r.abortedByClient ? ' (client hung up)' : ''}`)
+      .join('\n');
+  }
+
+  /** Ends every stream and timer, drops every socket, stops listening. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.stopHeartbeats();
+    this.held.splice(0);
+    for (const conn of this.streams) conn.res.destroy();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.changes.removeAllListeners();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private emitChange(): void {
+    this.changes.emit('change');
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, 'http://127.0.0.1');
+    const match = ROUTE.exec(url.pathname);
+    const record: RecordedRequest = {
+      id: this.nextId++,
+      kind: match ? (match[3] as RequestKind) : 'other',
+      method: req.method ?? 'GET',
+      url,
+      rawUrl,
+      headers: req.headers,
+      environment: match?.[1] !== undefined ? decodeURIComponent(match[1]) : undefined,
+      namespace: match?.[2] !== undefined ? decodeURIComponent(match[2]) : undefined,
+      status: undefined,
+      closed: false,
+      abortedByClient: false,
+      killedByServer: false,
+    };
+    this.requests.push(record);
+    res.on('error', () => {});
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    (res as { writeHead: unknown }).writeHead = (...args: unknown[]) => {
+      record.status = args[0] as number;
+      this.emitChange();
+      return writeHead(...args);
+    };
+    res.once('close', () => {
+      record.closed = true;
+      if (!res.writableFinished && !record.killedByServer) record.abortedByClient = true;
+      this.emitChange();
+    });
+    this.emitChange();
+    if (this.closing) {
+      res.destroy();
+      return;
+    }
+
+    const index = this.overrides.findIndex((o) => o.kind === 'any' || o.kind === record.kind);
+    if (index >= 0) {
+      const o = this.overrides[index]!;
+      if (--o.remaining <= 0) this.overrides.splice(index, 1);
+      await o.handler(req, res, record, this);
+      return;
+    }
+    if (this.holding && (this.holding === 'any' || this.holding === record.kind)) {
+      this.held.push(() => {
+        if (!record.closed) this.defaultHandle(req, res, record);
+      });
+      this.emitChange();
+      return;
+    }
+    this.defaultHandle(req, res, record);
+  }
+
+  /** What the server normally does with a request (Flipt's behaviour, per dialect). */
+  defaultHandle(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+    if (record.kind === 'other' || !record.environment || !record.namespace) {
+      this.sendError(res, record, 404, 5, 'not found');
+      return;
+    }
+    if (this.authorization !== null && req.headers.authorization !== this.authorization) {
+      this.sendError(res, record, 401, 16, 'request was not authenticated');
+      return;
+    }
+    const key = entryKey(record.environment, record.namespace);
+    const entry = this.entries.get(key);
+
+    if (record.kind === 'snapshot') {
+      if (!entry) {
+        this.sendError(res, record, 404, 5, `evaluation snapshot for namespace "${record.namespace}" not found`);
+        return;
+      }
+      if (etagMatches(req.headers['if-none-match'], entry.etag)) {
+        res.writeHead(304, { etag: entry.etag, 'cache-control': 'no-cache' });
+        res.end();
+        return;
+      }
+      const body = Buffer.from(entry.json);
+      res.writeHead(200, { etag: entry.etag, 'content-type': 'application/json', 'content-length': body.length, 'cache-control': 'no-cache' });
+      res.end(body);
+      return;
+    }
+
+    // stream
+    const digest = record.url.searchParams.get('digest') ?? '';
+    if (digest.length > 0 && digest.length !== 40) {
+      this.sendError(res, record, 400, 3, 'invalid field digest: must be a 40-character string');
+      return;
+    }
+    if (!entry) {
+      this.sendError(res, record, 404, 5, `evaluation snapshot for namespace "${record.namespace}" not found`);
+      return;
+    }
+    const wantsInline = record.url.searchParams.getAll('include').flatMap((v) => v.split(',')).includes('snapshot');
+    const conn: StreamConn = {
+      record,
+      req,
+      res,
+      key,
+      inline: this.dialect === 'relay' && wantsInline,
+      digest,
+      headersSent: false,
+      queue: Promise.resolve(),
+    };
+    req.socket.setTimeout(0);
+    this.streams.add(conn);
+    res.once('close', () => {
+      this.streams.delete(conn);
+      this.emitChange();
+    });
+    if (!this.holdHeaders) this.ensureHeaders(conn);
+    this.sendEntry(conn, entry);
+    this.emitChange();
+  }
+
+  private sendEntry(conn: StreamConn, entry: Entry): void {
+    if (entry.etag === conn.digest) return;
+    conn.digest = entry.etag;
+    const eol = this.lineEnding;
+    const id = `id: ${entry.etag.slice(0, 9)}${eol}`;
+    const data = conn.inline
+      ? `{"etag":${JSON.stringify(entry.etag)},"snapshot":${entry.json},"type":"snapshot"}`
+      : `{"etag":${JSON.stringify(entry.etag)},"type":"refetchEvaluation"}`;
+    void this.write(conn, `${id}data: ${data}${eol}${eol}`);
+  }
+
+  private ensureHeaders(conn: StreamConn): void {
+    if (conn.headersSent || conn.res.headersSent || conn.res.destroyed) return;
+    conn.headersSent = true;
+    conn.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    conn.res.flushHeaders();
+  }
+
+  /** Queues `text` on a stream, cut according to `chunking`; resolves when written. */
+  private write(conn: StreamConn, text: string | Buffer): Promise<void> {
+    const pieces = split(Buffer.isBuffer(text) ? text : Buffer.from(text), this.chunking);
+    conn.queue = conn.queue.then(async () => {
+      for (const [i, piece] of pieces.entries()) {
+        if (conn.res.destroyed || conn.record.closed) return;
+        this.ensureHeaders(conn);
+        await new Promise<void>((resolve) => conn.res.write(piece, () => resolve()));
+        // Let the bytes leave as their own segment before the next piece.
+        if (i < pieces.length - 1) await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      }
+      this.emitChange();
+    });
+    return conn.queue;
+  }
+
+  private sendError(res: ServerResponse, record: RecordedRequest, status: number, code: number, message: string): void {
+    if (res.headersSent || res.destroyed) return;
+    const sse = record.kind === 'stream' && (record.headers.accept ?? '').includes('text/event-stream');
+    if (sse) {
+      const body = `data: ${JSON.stringify({ type: 'error', code, message })}\n\n`;
+      res.writeHead(status, { 'content-type': 'text/event-stream', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    } else {
+      const body = JSON.stringify({ code, message, details: [] });
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    }
+  }
+}
+
+function entryKey(environment: string, namespace: string): string {
+  return `${environment}\u0000${namespace}`;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header || !etag) return false;
+  return header.split(',').some((part) => {
+    const value = part.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+    return value === '*' || value === etag;
+  });
+}
+
+/**
+ * Cuts bytes for writing. `awkward` cuts between CR and LF, inside `data:` (after `da` and
+ * before the space), inside every multi-byte UTF-8 sequence and right after every `\n`.
+ */
+export function split(bytes: Buffer, chunking: Chunking): Buffer[] {
+  if (chunking === 'whole' || bytes.length <= 1) return [bytes];
+  const cuts = new Set<number>();
+  if (typeof chunking === 'number') {
+    for (let i = chunking; i < bytes.length; i += chunking) cuts.add(i);
+  } else {
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b === 0x0d && bytes[i + 1] === 0x0a) cuts.add(i + 1); // CR | LF
+      if (b === 0x0a) cuts.add(i + 1);
+      if (b >= 0xc0) cuts.add(i + 1); // lead byte | continuation byte(s)
+      if (b === 0x64 && bytes.subarray(i, i + 5).toString() === 'data:') {
+        cuts.add(i + 2); // "da" | "ta:"
+        cuts.add(i + 5); // "data:" | " {..."
+      }
+    }
+  }
+  const sorted = [...cuts].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+  const pieces: Buffer[] = [];
+  let start = 0;
+  for (const cut of sorted) {
+    pieces.push(bytes.subarray(start, cut));
+    start = cut;
+  }
+  pieces.push(bytes.subarray(start));
+  return pieces;
+}
