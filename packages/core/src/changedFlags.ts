@@ -1,13 +1,11 @@
-import type { Snapshot, SnapshotFlag } from './types';
+import type { Snapshot, SnapshotFlag, SnapshotSegment } from './types';
 
 /**
- * Per-flag fingerprints of a snapshot, to tell which flags a new snapshot changed. Ids and
- * timestamps are left out: Flipt regenerates rule ids on every build, and they never affect
- * a result.
+ * Per-flag fingerprints of a snapshot, to tell which flags a new snapshot changed. A
+ * fingerprint covers what evaluation and `listFlags` read, nothing else: Flipt regenerates
+ * ids on every build, and timestamps move, without any result changing.
  */
 export type FlagFingerprints = ReadonlyMap<string, string>;
-
-const VOLATILE = new Set(['id', 'ruleId', 'variantId', 'segmentId', 'createdAt', 'updatedAt']);
 
 export function fingerprintFlags(snapshot: Snapshot | undefined): FlagFingerprints {
   const fingerprints = new Map<string, string>();
@@ -23,6 +21,21 @@ export function changedFlags(previous: FlagFingerprints, next: FlagFingerprints)
   return changed;
 }
 
-function fingerprint(flag: SnapshotFlag): string {
-  return JSON.stringify(flag, (key, value: unknown) => (VOLATILE.has(key) ? undefined : value));
+// A projection onto the fields that matter, stringified natively (a replacer is far slower).
+function fingerprint({ type, enabled, description, defaultVariant: variant, rules, rollouts }: SnapshotFlag): string {
+  return JSON.stringify([
+    type,
+    enabled,
+    description,
+    variant && [variant.key, variant.attachment],
+    (rules || []).map((rule) => [rule.segmentOperator, segments(rule.segments), rule.distributions.map((d) => [d.variantKey, d.rollout, d.variantAttachment])]),
+    (rollouts || []).map(({ threshold, segment }) => [
+      threshold && [threshold.percentage, threshold.value],
+      segment && [segment.segmentOperator, segment.value, segments(segment.segments)],
+    ]),
+  ]);
+}
+
+function segments(list: readonly SnapshotSegment[] | null | undefined) {
+  return (list || []).map((s) => [s.key, s.matchType, s.constraints.map((c) => [c.type, c.property, c.operator, c.value])]);
 }

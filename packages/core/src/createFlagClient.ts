@@ -40,8 +40,10 @@ export interface FlagClientOptions {
   fetch?: typeof fetch;
   /** Timeout of each snapshot request. Default 10 s. */
   requestTimeoutMs?: number;
-  /** Silence after which a stream that sends heartbeats is reconnected. Default 45 s. */
+  /** Silence after which a stream that sends heartbeats (the relay) is reconnected. Default 45 s. */
   streamIdleTimeoutMs?: number;
+  /** Silence after which a stream without heartbeats (Flipt) is reconnected. Default 5 min. */
+  silentStreamTimeoutMs?: number;
   /** Reconnect backoff (full jitter between 0 and min·2^attempt, capped). Default 1 s to 30 s. */
   retry?: { minDelayMs?: number; maxDelayMs?: number };
   /** Ask a relay to send snapshots inside stream events (a Flipt server ignores it). Default true. */
@@ -262,6 +264,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
                   digest: state.source === 'network' ? state.digest : undefined,
                   includeSnapshot: options.includeSnapshotInStream ?? true,
                   idleTimeoutMs: options.streamIdleTimeoutMs ?? 45_000,
+                  silentTimeoutMs: options.silentStreamTimeoutMs ?? 300_000,
                   maxEventBytes: options.maxEventBytes ?? 16 * 1024 * 1024,
                   onMessage,
                   onBadEvent: reportError,

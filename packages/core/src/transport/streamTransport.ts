@@ -20,6 +20,12 @@ export interface StreamOptions {
   includeSnapshot: boolean;
   /** Silence after which a stream that has sent heartbeats is taken as dead. */
   idleTimeoutMs: number;
+  /**
+   * Silence after which a stream that never sent heartbeats (Flipt) is reconnected anyway, so a
+   * connection that died without a reset is noticed. Reconnecting sends the digest, so an
+   * unchanged server sends nothing.
+   */
+  silentTimeoutMs: number;
   maxEventBytes: number;
   /** Handles one message; a rejection drops the connection (it is retried). */
   onMessage(message: StreamMessage): Promise<void> | void;
@@ -45,13 +51,13 @@ export async function readStream(options: StreamOptions, signal: AbortSignal, ma
   let heartbeats = false;
   const resetWatchdog = () => {
     clearTimeout(watchdog);
-    if (heartbeats) {
-      watchdog = setTimeout(() => fail(new FlagClientError('TIMEOUT', `the stream went silent for ${options.idleTimeoutMs} ms`)), options.idleTimeoutMs);
-    }
+    const limit = heartbeats ? options.idleTimeoutMs : options.silentTimeoutMs;
+    watchdog = setTimeout(() => fail(new FlagClientError('TIMEOUT', `the stream went silent for ${limit} ms`)), limit);
   };
   let queue = Promise.resolve();
 
   try {
+    resetWatchdog(); // also bounds the wait for headers (Flipt holds them until its first event)
     const response = await options.fetch(streamUrl(options.endpoint, options.digest, options.includeSnapshot), {
       headers: headers(options.endpoint, { Accept: 'text/event-stream' }),
       signal: controller.signal,
@@ -64,7 +70,11 @@ export async function readStream(options: StreamOptions, signal: AbortSignal, ma
     const parser = createParser({
       maxBufferSize: options.maxEventBytes,
       onComment() {
-        heartbeats = true;
+        // The server sends heartbeats: from now on, a short silence means a dead connection.
+        if (!heartbeats) {
+          heartbeats = true;
+          resetWatchdog();
+        }
         markGood();
       },
       onError(error: ParseError) {

@@ -588,6 +588,7 @@ export function split(bytes: Buffer, chunking: Chunking): Buffer[] {
       if (b === 0x0d && bytes[i + 1] === 0x0a) cuts.add(i + 1); // CR | LF
       if (b === 0x0a) cuts.add(i + 1);
       if (b >= 0xc0) cuts.add(i + 1); // lead byte | continuation byte(s)
+      if (b >= 0x80 && b < 0xc0 && (bytes[i + 1] ?? 0) >= 0x80 && (bytes[i + 1] ?? 0) < 0xc0) cuts.add(i + 1);
       if (b === 0x64 && bytes.subarray(i, i + 5).toString() === 'data:') {
         cuts.add(i + 2); // "da" | "ta:"
         cuts.add(i + 5); // "data:" | " {..."
