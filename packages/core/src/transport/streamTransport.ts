@@ -78,7 +78,8 @@ export async function readStream(options: StreamOptions, signal: AbortSignal, ma
         markGood();
       },
       onError(error: ParseError) {
-        fail(new FlagClientError('STREAM_ERROR', `bad stream data: ${error.message}`));
+        // The SSE spec ignores unknown fields and bad retry hints; only an oversized event is fatal.
+        if (error.type === 'max-buffer-size-exceeded') fail(new FlagClientError('STREAM_ERROR', `stream event too large: ${error.message}`));
       },
       onEvent(event) {
         let message: StreamMessage;

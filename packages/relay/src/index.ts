@@ -1,0 +1,5 @@
+export * from './convert/index.js';
+export { createRelay, type Relay, type RelayOptions } from './server/createRelay.js';
+export { createLogger, type Logger, type LogLevel } from './server/logger.js';
+export type { Source, SourceState, SourceUpdate } from './sources/source.js';
+export { FileSource, type FileSourceOptions } from './sources/fileSource.js';
