@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README, CI): works on a fresh machine with only Node 20.19+ and npm.
-# Installs pnpm and dependencies, builds, type-checks, runs every test, checks size budgets.
+# Installs pnpm, dependencies and Chromium, builds, type-checks, runs unit and end-to-end tests,
+# and reports size budgets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,16 @@ pnpm exec tsc -b
 
 echo "==> unit, differential and corpus tests"
 pnpm exec vitest run
+
+echo "==> Chromium for end-to-end tests (Debian's package, installed only when missing)"
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> end-to-end tests (Playwright, real relay, real Chromium)"
+pnpm --filter @flagcast/e2e test
 
 echo "==> size budgets (reported; the engine-only budget is not met yet, see packages/core/README.md)"
 node scripts/size.mjs || echo "==> WARNING: a size budget is exceeded (reported, not gating)"

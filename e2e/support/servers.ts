@@ -1,0 +1,84 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRelay, type Relay } from '@flagcast/relay';
+
+export const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RelayUnderTest {
+  url: string;
+  relay: Relay;
+  /** The features file the relay watches (a temporary copy). */
+  file: string;
+  /** Replaces the features file the way editors do (write elsewhere, then rename). */
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A real relay on an ephemeral loopback port, serving a temporary copy of `featuresFile`. */
+export async function startRelay(featuresFile: string, options: { tokens?: string[] } = {}): Promise<RelayUnderTest> {
+  const dir = await mkdtemp(join(tmpdir(), 'flagcast-e2e-'));
+  const file = join(dir, 'features.yml');
+  await writeFile(file, await readFile(featuresFile));
+  const relay = await createRelay({ file, port: 0, host: '127.0.0.1', corsOrigins: ['*'], logLevel: 'silent', heartbeatMs: 1000, ...options });
+  return {
+    url: relay.url,
+    relay,
+    file,
+    async write(text) {
+      const temp = `${file}.${process.hrtime.bigint()}.tmp`;
+      await writeFile(temp, text);
+      await rename(temp, file);
+    },
+    close: () => relay.close(),
+  };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** A static file server on loopback: URL path → file, or URL prefix → directory (first match wins). */
+export async function startStatic(mounts: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (!path.startsWith(prefix)) continue;
+      if (path === prefix && extname(dir)) {
+        res.writeHead(200, { 'content-type': TYPES[extname(dir)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(await readFile(dir));
+        return;
+      }
+      const relative = normalize(path.slice(prefix.length) || 'index.html').replace(/^([/\\])+/, '');
+      if (relative.startsWith('..')) break;
+      try {
+        const body = await readFile(join(dir, relative.endsWith('/') || relative === '' ? 'index.html' : relative));
+        res.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(body);
+        return;
+      } catch {
+        // try the next mount
+      }
+    }
+    res.writeHead(404).end('not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
