@@ -63,6 +63,11 @@ export interface FlagClientState {
   /** The last problem (the client keeps its last good snapshot), or null. */
   readonly error: FlagClientError | null;
   readonly digest: string | undefined;
+  /**
+   * When the current snapshot was received (ms since the epoch); for flags read from the cache,
+   * when they were saved there. How old the flags are when offline.
+   */
+  readonly updatedAt: number | undefined;
 }
 
 export interface FlagClientEvent {
@@ -121,11 +126,14 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   };
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const cacheKey = `${options.url}|${environment}|${namespace}`;
+  const noIndexedDb = typeof indexedDB === 'undefined';
   let cache: SnapshotCache | undefined =
-    options.cache === 'none' ? undefined : typeof options.cache === 'object' ? options.cache : typeof indexedDB === 'undefined' ? undefined : indexedDbCache();
+    options.cache === 'none' ? undefined : typeof options.cache === 'object' ? options.cache : noIndexedDb ? undefined : indexedDbCache();
+  /** A cache call; a method that throws synchronously counts as a failed promise. */
+  const cached = <T>(call: (cache: SnapshotCache) => Promise<T>) => new Promise<T>((resolve) => resolve(call(cache!)));
 
   const listeners = new Set<(event: FlagClientEvent) => void>();
-  let state: FlagClientState = { status: 'loading', source: 'none', connection: 'idle', error: null, digest: undefined };
+  let state: FlagClientState = { status: 'loading', source: 'none', connection: 'idle', error: null, digest: undefined, updatedAt: undefined };
   let snapshot: Snapshot | undefined;
   let engine: Engine | undefined;
   let fingerprints: FlagFingerprints = new Map();
@@ -158,7 +166,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   }
 
   /** Installs a validated snapshot; a snapshot with the current digest changes nothing. */
-  function apply(next: Snapshot, source: SnapshotSource, nextEtag: string | undefined): void {
+  function apply(next: Snapshot, source: SnapshotSource, nextEtag: string | undefined, updatedAt = Date.now()): void {
+    if (closed) return;
     const digest = typeof next.digest === 'string' ? next.digest : nextEtag;
     if (snapshot && digest && digest === state.digest) {
       update({ source, error: null });
@@ -170,10 +179,10 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     engine = new Engine(next);
     fingerprints = nextFingerprints;
     etag = nextEtag ?? digest;
-    update({ status: 'ready', source, digest, error: null }, changed);
+    update({ status: 'ready', source, digest, error: null, updatedAt }, changed);
     if (source === 'network' && cache && digest) {
       const entry: CacheEntry = { version: 1, digest, savedAt: Date.now(), snapshot: next };
-      cache.save(cacheKey, entry).catch(cacheFailed);
+      cached((c) => c.save(cacheKey, entry)).catch(cacheFailed);
     }
   }
 
@@ -223,24 +232,32 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       reportError(new FlagClientError('INVALID_SNAPSHOT', `the bootstrap snapshot is invalid: ${(error as Error).message}`));
     }
   }
+  const transport = options.transport ?? 'sse';
+  /** With no transport, a client that has nothing to evaluate never will: say why, once. */
+  const nothingToEvaluate = () => {
+    if (transport !== 'none' || snapshot || closed) return;
+    const error = state.error ?? new FlagClientError('NO_SNAPSHOT', 'nothing to evaluate: transport is "none" and there is no bootstrap or cached snapshot');
+    update({ status: 'error', error });
+    settleReady?.reject(error);
+  };
+  if (options.cache === 'indexeddb' && noIndexedDb) {
+    reportError(new FlagClientError('CACHE_UNAVAILABLE', 'IndexedDB is not available here: flags are kept in memory only'));
+  }
   if (cache && !snapshot) {
-    const reading = cache;
-    reading
-      .load(cacheKey)
+    cached((c) => c.load(cacheKey))
       .then((entry) => {
         if (closed || snapshot) return; // the network (or bootstrap) was first: never replace it
         const stored = entry as CacheEntry | undefined;
         if (!stored) return;
         try {
           if (stored.version !== 1 || typeof stored.digest !== 'string') throw new Error('unknown cache entry format');
-          apply(parseSnapshot(stored.snapshot), 'cache', stored.digest);
+          apply(parseSnapshot(stored.snapshot), 'cache', stored.digest, typeof stored.savedAt === 'number' ? stored.savedAt : undefined);
         } catch {
-          reading.remove(cacheKey).catch(cacheFailed); // corrupt or outdated: drop it
+          cached((c) => c.remove(cacheKey)).catch(cacheFailed); // corrupt or outdated: drop it
         }
-      })
-      .catch(cacheFailed);
+      }, cacheFailed)
+      .finally(nothingToEvaluate);
   }
-  const transport = options.transport ?? 'sse';
   if (transport !== 'none') {
     const retry = options.retry ?? {};
     stopTransport = runConnectionLoop({
@@ -276,9 +293,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
                 },
               ),
     });
-  } else if (!snapshot && !cache) {
-    reportError(new FlagClientError('HTTP_ERROR', 'no snapshot: transport is "none" and there is no bootstrap or cache'));
-    settleReady?.reject(state.error);
+  } else if (!cache) {
+    nothingToEvaluate();
   }
 
   const requireEngine = (): Engine => engine ?? (() => { throw new EvaluationError('NOT_READY', 'no snapshot yet: await client.ready()'); })();
@@ -289,6 +305,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     get connection() { return state.connection; },
     get error() { return state.error; },
     get digest() { return state.digest; },
+    get updatedAt() { return state.updatedAt; },
     ready: () => readyPromise,
     subscribe(listener) {
       listeners.add(listener);

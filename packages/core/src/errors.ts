@@ -55,7 +55,9 @@ export type FlagClientErrorCode =
   /** The request failed before any response (offline, refused, reset). */
   | 'NETWORK'
   /** The snapshot cache (IndexedDB) failed; the client keeps working in memory. */
-  | 'CACHE_UNAVAILABLE';
+  | 'CACHE_UNAVAILABLE'
+  /** `transport: 'none'` and no bootstrap or cached snapshot: there is nothing to evaluate. */
+  | 'NO_SNAPSHOT';
 
 /** The client's `error`: what went wrong last. The client keeps its last good snapshot. */
 export class FlagClientError extends Error {
