@@ -5,17 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "10.34.9" ]; then
-  echo "==> installing pnpm 10.34.9"
-  npm install --global --no-fund --no-audit pnpm@10.34.9 >/dev/null 2>&1
-fi
-
-echo "==> pnpm install"
-pnpm install --frozen-lockfile --prefer-offline
-
-echo "==> build"
-pnpm -r build
+bash scripts/setup.sh
 
 echo "==> type-check (sources and tests)"
 pnpm exec tsc -b
