@@ -2,11 +2,20 @@ import { parseArgs } from 'node:util';
 import { createRelay } from './server/createRelay.js';
 import { createLogger, type LogLevel } from './server/logger.js';
 
-const HELP = `Usage: flagcast-relay --file <path> [options]
+const HELP = `Usage: flagcast-relay (--file <path> | --upstream <flipt url>) [options]
 
-Serves Flipt's snapshot and streaming endpoints for Flipt declarative flag files.
+Serves Flipt's snapshot and streaming endpoints, from Flipt declarative flag files or by
+following a Flipt v2 server (one upstream connection per namespace, fanned out to every client).
 
-  --file <path>            flag file or directory of .yaml/.yml/.json files (required)
+  --file <path>            flag file or directory of .yaml/.yml/.json files
+  --upstream <url>         follow this Flipt server (its v2 stream, else ETag polling)
+  --upstream-token <t>     client token for the upstream ("Authorization: Bearer <t>");
+                           default: $FLAGCAST_UPSTREAM_TOKEN
+  --upstream-namespace <ns>, --namespace <ns>
+                           namespace to follow (repeatable; default "default")
+  --upstream-environment <env>
+                           Flipt environment to follow and serve (default "default")
+  --upstream-poll-ms <ms>  snapshot polling interval when the stream is unavailable (default 10000)
   --port <n>               port (default 8787; 0 picks a free one)
   --host <addr>            interface (default 127.0.0.1)
   --token <t>              require "Authorization: Bearer <t>" (repeatable)
@@ -16,6 +25,8 @@ Serves Flipt's snapshot and streaming endpoints for Flipt declarative flag files
   --log-level <level>      debug | info | warn | error | silent (default info)
   --help                   show this help
 `;
+
+const KEY = /^[-_,A-Za-z0-9]+$/;
 
 function positiveInt(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
   if (value === undefined) return fallback;
@@ -41,6 +52,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         heartbeat: { type: 'string' },
         'log-level': { type: 'string' },
         upstream: { type: 'string' },
+        'upstream-token': { type: 'string' },
+        'upstream-namespace': { type: 'string', multiple: true },
+        namespace: { type: 'string', multiple: true },
+        'upstream-environment': { type: 'string' },
+        'upstream-poll-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -52,13 +68,34 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     process.stdout.write(HELP);
     return 0;
   }
-  if (values.upstream !== undefined) {
-    process.stderr.write('--upstream is not supported yet: serve a flag file with --file\n');
+  if ((values.file === undefined) === (values.upstream === undefined)) {
+    process.stderr.write(`give either --file or --upstream\n\n${HELP}`);
     return 2;
   }
-  if (values.file === undefined) {
-    process.stderr.write(`--file is required\n\n${HELP}`);
-    return 2;
+  const namespaces = [...(values['upstream-namespace'] ?? []), ...(values.namespace ?? [])];
+  const environment = values['upstream-environment'] ?? 'default';
+  if (values.upstream === undefined) {
+    const stray = ['upstream-token', 'upstream-namespace', 'namespace', 'upstream-environment', 'upstream-poll-ms'].filter((k) => values[k as keyof typeof values] !== undefined);
+    if (stray.length > 0) {
+      process.stderr.write(`--${stray[0]} needs --upstream\n`);
+      return 2;
+    }
+  } else {
+    let url: URL | undefined;
+    try {
+      url = new URL(values.upstream);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      process.stderr.write(`--upstream must be an http(s) URL (got ${JSON.stringify(values.upstream)})\n`);
+      return 2;
+    }
+    const bad = [...namespaces, environment].find((k) => !KEY.test(k));
+    if (bad !== undefined) {
+      process.stderr.write(`invalid namespace or environment key ${JSON.stringify(bad)}\n`);
+      return 2;
+    }
   }
   const level = (values['log-level'] ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) {
@@ -69,8 +106,21 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   let relay;
   try {
     const heartbeat = positiveInt('heartbeat', values.heartbeat, 15);
+    const pollMs = positiveInt('upstream-poll-ms', values['upstream-poll-ms'], 10_000)!;
+    const token = values['upstream-token'] ?? process.env.FLAGCAST_UPSTREAM_TOKEN;
     relay = await createRelay({
-      file: values.file,
+      ...(values.file === undefined ? {} : { file: values.file }),
+      ...(values.upstream === undefined
+        ? {}
+        : {
+            upstream: {
+              url: values.upstream,
+              ...(token ? { token } : {}),
+              namespaces: namespaces.length > 0 ? namespaces : ['default'],
+              environment,
+              pollMs: Math.max(100, pollMs),
+            },
+          }),
       port: positiveInt('port', values.port, 8787)!,
       host: values.host ?? '127.0.0.1',
       tokens: values.token ?? [],

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '@flagcast/core';
 import { FileSource } from '../sources/fileSource.js';
+import { UpstreamSource, type UpstreamSourceOptions } from '../sources/upstreamSource.js';
 import type { Source, SourceState, SourceUpdate } from '../sources/source.js';
 import { authorized, etagMatches, GrpcCode, pickEncoding, sendError, sendJson, sendSseError } from './httpUtil.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -12,7 +13,12 @@ import { StreamHub, type StreamFormat } from './streamHub.js';
 export interface RelayOptions {
   /** A Flipt flag file or a directory of them (served as environment `default`). */
   file?: string;
-  /** Further sources (a file source is added for `file`). */
+  /**
+   * A Flipt v2 server to follow (its stream, else ETag polling); the relay serves its namespaces
+   * in its environment. `namespaces` defaults to `["default"]`, `environment` to `default`.
+   */
+  upstream?: Omit<UpstreamSourceOptions, 'logger'>;
+  /** Further sources (a file source is added for `file`, an upstream source for `upstream`). */
   sources?: Source[];
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
@@ -102,25 +108,36 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   if (options.file !== undefined) {
     sources.unshift(new FileSource({ path: options.file, logger, ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }), ...(options.watch === undefined ? {} : { watch: options.watch }) }));
   }
-  if (sources.length === 0) throw new Error('createRelay needs a file or a source');
+  if (options.upstream !== undefined) sources.unshift(new UpstreamSource({ ...options.upstream, logger }));
+  if (sources.length === 0) throw new Error('createRelay needs a file, an upstream or a source');
 
   // environment -> namespace -> entry
   const entries = new Map<string, Map<string, SnapshotEntry>>();
   const streamKey = (env: string, ns: string) => `${env}\u0000${ns}`;
 
-  const apply = (update: SourceUpdate) => {
+  // The last update of each source, per environment: sources serving the same environment are
+  // merged (the first source listed wins a namespace both serve).
+  const latest = new Map<Source, Map<string, SourceUpdate>>();
+  const apply = (source: Source, update: SourceUpdate) => {
+    let bySource = latest.get(source);
+    if (!bySource) latest.set(source, (bySource = new Map()));
+    bySource.set(update.environment, update);
     const previous = entries.get(update.environment) ?? new Map<string, SnapshotEntry>();
     const next = new Map<string, SnapshotEntry>();
-    for (const [ns, snapshot] of update.snapshots) {
-      const old = previous.get(ns);
-      const entry = old && old.etag === snapshot.digest ? old : new SnapshotEntry(snapshot);
-      next.set(ns, entry);
+    for (const s of sources) {
+      const u = latest.get(s)?.get(update.environment);
+      if (!u) continue;
+      for (const [ns, snapshot] of u.snapshots) {
+        if (next.has(ns)) continue;
+        const old = previous.get(ns);
+        next.set(ns, old && old.etag === snapshot.digest ? old : new SnapshotEntry(snapshot, u.bodies?.get(ns)));
+      }
     }
     entries.set(update.environment, next);
     for (const [ns, entry] of next) if (previous.get(ns) !== entry) hub.broadcast(streamKey(update.environment, ns), entry);
   };
 
-  await Promise.all(sources.map((s) => s.start(apply)));
+  await Promise.all(sources.map((s) => s.start((update) => apply(s, update))));
 
   const cors = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;

@@ -18,11 +18,16 @@ export class SnapshotEntry {
   private gzipBody: Buffer | undefined;
   private brotliBody: Buffer | undefined;
 
-  constructor(readonly snapshot: Snapshot) {
+  /**
+   * @param raw the JSON bytes to serve as they are (an upstream's body); else the snapshot is
+   *   serialized. Stream lines embed it with CR/LF removed: JSON strings cannot hold raw line
+   *   breaks, so those are whitespace between tokens.
+   */
+  constructor(readonly snapshot: Snapshot, raw?: Buffer) {
     const digest = snapshot.digest ?? '';
     this.etag = digest;
-    const json = JSON.stringify(snapshot);
-    this.body = Buffer.from(json);
+    const json = raw ? stripLineBreaks(raw).toString('utf8') : JSON.stringify(snapshot);
+    this.body = raw ?? Buffer.from(json);
     const id = `id: ${digest.slice(0, 9)}\n`;
     // Flipt marshals the notification from a Go map: keys come out sorted.
     this.sseNotify = Buffer.from(`${id}data: ${JSON.stringify({ etag: digest, type: 'refetchEvaluation' })}\n\n`);
@@ -41,4 +46,10 @@ export class SnapshotEntry {
     });
     return this.brotliBody;
   }
+}
+
+function stripLineBreaks(raw: Buffer): Buffer {
+  if (!raw.includes(0x0a) && !raw.includes(0x0d)) return raw;
+  // 0x0a and 0x0d never occur inside a multi-byte UTF-8 sequence.
+  return Buffer.from(raw.filter((b) => b !== 0x0a && b !== 0x0d));
 }

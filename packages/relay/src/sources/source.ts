@@ -4,6 +4,11 @@ import type { Snapshot } from '@flagcast/core';
 export interface SourceUpdate {
   environment: string;
   snapshots: ReadonlyMap<string, Snapshot>;
+  /**
+   * The JSON bytes to serve for a namespace, when the source has them as received (an upstream
+   * Flipt): served as they are instead of re-serializing the snapshot. Absent: serialized once.
+   */
+  bodies?: ReadonlyMap<string, Buffer>;
 }
 
 /** What `/healthz` and `/metrics` report for a source. */
@@ -16,7 +21,35 @@ export interface SourceState {
   loads: number;
   loadErrors: number;
   lastLoadAt: string | null;
-  lastError: { at: string; message: string; file?: string; line?: number; column?: number } | null;
+  lastError: { at: string; message: string; file?: string; line?: number; column?: number; namespace?: string } | null;
+  /** `ok`, or `error` while something is wrong (the last good snapshots keep serving). */
+  state?: 'ok' | 'error';
+  /** Upstream sources: the connection to Flipt, per namespace. */
+  upstream?: UpstreamState;
+}
+
+/** How an upstream source follows each namespace. */
+export interface UpstreamState {
+  url: string;
+  environment: string;
+  namespaces: UpstreamNamespaceState[];
+}
+
+export interface UpstreamNamespaceState {
+  namespace: string;
+  /** `stream`: following Flipt's v2 stream; `poll`: polling the snapshot with `If-None-Match`. */
+  mode: 'stream' | 'poll';
+  /** What it is doing now; `stopped` after a 401/403 (until `reload()`). */
+  phase: 'connecting' | 'streaming' | 'polling' | 'backoff' | 'stopped' | 'closed';
+  /** Digest of the snapshot served (the upstream's ETag), if any. */
+  digest: string | null;
+  /** The current problem, if any (cleared by the next success). */
+  error: { at: string; kind: 'unauthorized' | 'invalid-snapshot' | 'unreachable' | 'upstream-error'; message: string } | null;
+  streamConnects: number;
+  streamFailures: number;
+  snapshotRequests: number;
+  notModified: number;
+  lastChangeAt: string | null;
 }
 
 /**
