@@ -142,6 +142,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   let stopTransport: (() => void) | undefined;
   const lifetime = new AbortController();
   let settleReady: { resolve(): void; reject(error: unknown): void } | undefined;
+  /** Settles when the cache read is done (at once when there is none). */
+  let cacheRead: Promise<void> = Promise.resolve();
   const readyPromise = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
   readyPromise.catch(() => {}); // an unobserved rejection is not an error here
 
@@ -170,7 +172,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     if (closed) return;
     const digest = typeof next.digest === 'string' ? next.digest : nextEtag;
     if (snapshot && digest && digest === state.digest) {
-      update({ source, error: null });
+      update({ source, error: source === 'network' ? null : state.error });
       return;
     }
     const nextFingerprints = fingerprintFlags(next);
@@ -179,7 +181,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     engine = new Engine(next);
     fingerprints = nextFingerprints;
     etag = nextEtag ?? digest;
-    update({ status: 'ready', source, digest, error: null, updatedAt }, changed);
+    // Only the network proves an earlier problem over (a cached snapshot after a 401 is not).
+    update({ status: 'ready', source, digest, error: source === 'network' ? null : state.error, updatedAt }, changed);
     if (source === 'network' && cache && digest) {
       const entry: CacheEntry = { version: 1, digest, savedAt: Date.now(), snapshot: next };
       cached((c) => c.save(cacheKey, entry)).catch(cacheFailed);
@@ -194,9 +197,16 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   }
 
   function reportError(error: FlagClientError): void {
-    const fatal = isFatal(error) && !snapshot;
-    update({ error, status: fatal ? 'error' : state.status });
-    if (fatal) settleReady?.reject(error);
+    update({ error });
+    // 401/403 with nothing to evaluate: final, unless the cache may still provide a snapshot.
+    if (isFatal(error)) void cacheRead.then(() => fail(error));
+  }
+
+  /** Nothing to evaluate, and nothing coming: status `error`, `ready()` rejects. */
+  function fail(error: FlagClientError): void {
+    if (snapshot || closed) return;
+    update({ status: 'error', error });
+    settleReady?.reject(error);
   }
 
   async function refresh(): Promise<void> {
@@ -235,16 +245,13 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const transport = options.transport ?? 'sse';
   /** With no transport, a client that has nothing to evaluate never will: say why, once. */
   const nothingToEvaluate = () => {
-    if (transport !== 'none' || snapshot || closed) return;
-    const error = state.error ?? new FlagClientError('NO_SNAPSHOT', 'nothing to evaluate: transport is "none" and there is no bootstrap or cached snapshot');
-    update({ status: 'error', error });
-    settleReady?.reject(error);
+    if (transport === 'none') fail(state.error ?? new FlagClientError('NO_SNAPSHOT', 'nothing to evaluate: transport is "none" and there is no bootstrap or cached snapshot'));
   };
   if (options.cache === 'indexeddb' && noIndexedDb) {
     reportError(new FlagClientError('CACHE_UNAVAILABLE', 'IndexedDB is not available here: flags are kept in memory only'));
   }
   if (cache && !snapshot) {
-    cached((c) => c.load(cacheKey))
+    cacheRead = cached((c) => c.load(cacheKey))
       .then((entry) => {
         if (closed || snapshot) return; // the network (or bootstrap) was first: never replace it
         const stored = entry as CacheEntry | undefined;
@@ -287,10 +294,9 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
                   onBadEvent: reportError,
                 },
                 signal,
-                () => {
-                  markGood();
-                  update({ connection: 'open' });
-                },
+                markGood,
+                // Connected: a transient error from before is over (a cache failure is not).
+                () => update({ connection: 'open', error: state.error?.code === 'CACHE_UNAVAILABLE' ? state.error : null }),
               ),
     });
   } else if (!cache) {

@@ -38,7 +38,7 @@ export interface StreamOptions {
  * stay open). Flipt holds its headers until the first event and sends no heartbeats, so the
  * silence watchdog arms only once the server has shown it sends heartbeats (the relay does).
  */
-export async function readStream(options: StreamOptions, signal: AbortSignal, markGood: () => void): Promise<never> {
+export async function readStream(options: StreamOptions, signal: AbortSignal, markGood: () => void, onOpen: () => void): Promise<never> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   signal.addEventListener('abort', abort);
@@ -67,15 +67,17 @@ export async function readStream(options: StreamOptions, signal: AbortSignal, ma
     if (!type.includes('text/event-stream') || !response.body) {
       throw new FlagClientError('STREAM_ERROR', `the stream answered ${type || 'no content type'}, not text/event-stream`);
     }
+    onOpen();
     const parser = createParser({
       maxBufferSize: options.maxEventBytes,
       onComment() {
         // The server sends heartbeats: from now on, a short silence means a dead connection.
+        // (A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
+        // must still be retried less and less often.)
         if (!heartbeats) {
           heartbeats = true;
           resetWatchdog();
         }
-        markGood();
       },
       onError(error: ParseError) {
         // The SSE spec ignores unknown fields and bad retry hints; only an oversized event is fatal.

@@ -71,6 +71,22 @@ describe('retrying', () => {
     expect(client.digest).toBe(s1.digest);
   });
 
+  it('a snapshot body that stalls after the headers also times out', async () => {
+    const server = await harness.server({ dialect: 'flipt' });
+    server.setSnapshot(s1);
+    server.override('snapshot', (_req, res) => {
+      const body = JSON.stringify(s1);
+      res.writeHead(200, { 'content-type': 'application/json', etag: s1.digest, 'content-length': body.length });
+      res.write(body.slice(0, 20)); // and nothing more
+    });
+    const client = harness.client(optionsFor(server, { requestTimeoutMs: 150 }));
+    const rec = record(client);
+    await client.ready();
+    expect(server.requestsOf('snapshot')[0]!.abortedByClient).toBe(true);
+    expect(rec.errorCodes()).toContain('TIMEOUT');
+    expect(client.getSnapshot()).toEqual(s1);
+  });
+
   it('slow stream headers are not cut by requestTimeoutMs (a stream is long-lived)', async () => {
     const server = await harness.server({ dialect: 'relay' });
     server.setSnapshot(s1);
@@ -208,12 +224,16 @@ describe('bad input never replaces the last good snapshot', () => {
     expectStillS1(client);
   });
 
-  it('a stream answering with the wrong content type is not read, and is retried', async () => {
-    const { server, client } = await readyClient();
+  it.each([
     // What Flipt sends without the SSE Accept header: newline-delimited JSON.
+    { name: 'NDJSON', type: 'application/json', body: `{"result":${JSON.stringify(s2)}}\n` },
+    // Something in between (a proxy, a misrouted request) answering with SSE-looking text.
+    { name: 'SSE-looking HTML', type: 'text/html', body: `data: {"etag":"${s2.digest}","snapshot":${JSON.stringify(s2)},"type":"snapshot"}\n\n` },
+  ])('a stream answering with the wrong content type ($name) is not read, and is retried', async ({ type, body }) => {
+    const { server, client } = await readyClient();
     server.override('stream', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(`{"result":${JSON.stringify(s2)}}\n`);
+      res.writeHead(200, { 'content-type': type });
+      res.end(body);
     });
     server.hold('stream');
     await server.killStreams();
@@ -224,6 +244,16 @@ describe('bad input never replaces the last good snapshot', () => {
     server.setSnapshot(s2);
     server.release();
     await until(() => client.digest === s2.digest);
+  });
+
+  it('a large but reasonable snapshot (~1 MB, 4000 flags) inline is accepted', async () => {
+    const { server, client } = await readyClient();
+    const big = makeSnapshot(Array.from({ length: 4000 }, (_, i) => booleanFlag(`flag-${i}`, i % 2 === 0, { description: 'x'.repeat(120) })));
+    expect(JSON.stringify(big).length).toBeGreaterThan(900_000);
+    server.setSnapshot(big);
+    await until(() => client.digest === big.digest);
+    expect(enabled(client, 'flag-3998')).toBe(true);
+    expect(client.error).toBeNull();
   });
 
   it('an oversized message: the client hangs up instead of buffering it, keeps its snapshot, reconnects', async () => {

@@ -157,6 +157,23 @@ describe('flagServer: stream endpoint', () => {
     expect(text).toBe(`id: ${s2.digest.slice(0, 9)}\ndata: {"etag":"${s2.digest}","type":"refetchEvaluation"}\n\n`);
   });
 
+  it('sends the preamble first on every stream (held headers: together with the first event)', async () => {
+    await start({ dialect: 'relay', preamble: '\uFEFFretry: 1000\n\n' });
+    const res = await fetch(`${server.url}${server.streamPath()}?include=snapshot`, { headers: sseHeaders, signal: abortable() });
+    const bytes = Buffer.concat((await readUntil(res.body!, (t) => t.endsWith('\n\n') && t.includes('data:'))).chunks);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString()).toMatch(/^retry: 1000\n\nid: /);
+
+    server.holdHeaders = true;
+    const pending = fetch(`${server.url}${server.streamPath()}?digest=${s1.digest}`, { headers: sseHeaders, signal: abortable() });
+    await server.waitFor(() => server.openStreams === 2);
+    expect(server.requests[1]!.status).toBeUndefined();
+    server.setSnapshot(s2);
+    const held = await pending;
+    const { text } = await readUntil(held.body!, (t) => t.includes('refetchEvaluation') || t.includes('"snapshot"'));
+    expect(text.startsWith('retry: 1000\n\nid: ')).toBe(true); // the decoder drops the BOM
+  });
+
   it('rejects a digest that is not 40 characters with 400', async () => {
     await start();
     const res = await fetch(`${server.url}${server.streamPath()}?digest=abc`, { headers: sseHeaders });

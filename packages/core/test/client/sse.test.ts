@@ -116,7 +116,7 @@ describe('SSE, relay dialect (snapshot inline)', () => {
     await until(() => client.connection === 'open');
     const ready = client.getState();
     expect(ready).not.toBe(loading);
-    expect(ready).toEqual({ status: 'ready', source: 'network', connection: 'open', error: null, digest: s1.digest });
+    expect(ready).toMatchObject({ status: 'ready', source: 'network', connection: 'open', error: null, digest: s1.digest });
     expect(client.getState()).toBe(ready);
     await server.sendInline(s1, s1.digest); // no change
     await server.sendRaw(': ping\n\n');
@@ -125,6 +125,34 @@ describe('SSE, relay dialect (snapshot inline)', () => {
     server.setSnapshot(s2);
     await until(() => client.getState() !== ready);
     expect(client.getState().digest).toBe(s2.digest);
+  });
+
+  it('store contract: every state change is notified, and no notification without a change', async () => {
+    const server = await harness.server({ dialect: 'relay', heartbeatMs: 15 });
+    server.setSnapshot(s1);
+    const client = harness.client(optionsFor(server));
+    const initial = client.getState();
+    const rec = record(client);
+    await client.ready();
+    await until(() => client.connection === 'open');
+    server.setSnapshot(s2);
+    await until(() => client.digest === s2.digest);
+    await server.sendEvent('not json');
+    await until(() => client.error !== null);
+    await server.killStreams();
+    await server.waitForRequest('stream', 2);
+    server.setSnapshot(s3);
+    await until(() => client.digest === s3.digest);
+    await quietPeriod(60); // a few heartbeats
+
+    expect(client.getState()).toBe(rec.states.at(-1)); // the last change was notified
+    let previous = initial;
+    for (const [i, event] of rec.events.entries()) {
+      const state = rec.states[i]!;
+      if (event.type === 'status') expect(state, `status event #${i} without a state change`).not.toBe(previous);
+      else expect(event.changedFlags.length).toBeGreaterThan(0);
+      previous = state;
+    }
   });
 
   it('includeSnapshotInStream: false asks for notifications and fetches the snapshot', async () => {
@@ -260,6 +288,18 @@ describe('SSE framing', () => {
     expect(rec.snapshotEvents().map((e) => e.changedFlags)).toEqual([['café-☕-🚀']]);
     expect(client.error).toBeNull();
     expect(server.count('stream')).toBe(1); // nothing was taken for a broken stream
+  });
+
+  it('a byte-order mark and a retry line before the first event, one byte per read', async () => {
+    const server = await harness.server({ dialect: 'relay', preamble: '\uFEFFretry: 3000\n\n' });
+    server.setSnapshot(s1);
+    const client = harness.client(optionsFor(server, { fetch: rechunkingFetch(1) }));
+    await client.ready();
+    expect(client.digest).toBe(s1.digest);
+    server.setSnapshot(s2);
+    await until(() => client.digest === s2.digest);
+    expect(client.error).toBeNull();
+    expect(server.count('stream')).toBe(1);
   });
 
   it('Flipt dialect with awkward chunks and CRLF still triggers the refetch', async () => {

@@ -37,6 +37,8 @@ export interface FlagServerOptions {
   lineEnding?: '\n' | '\r\n' | '\r';
   /** How each SSE write is cut into socket writes. Default `whole`. */
   chunking?: Chunking;
+  /** Bytes sent before anything else on every stream (a BOM, a `retry:` line, padding). */
+  preamble?: string;
 }
 
 export interface RecordedRequest {
@@ -78,6 +80,8 @@ interface StreamConn {
   /** Digest last sent, or the client's `?digest=`. */
   digest: string;
   headersSent: boolean;
+  /** The preamble still has to go out in front of the next write. */
+  preamblePending: boolean;
   /** Serialises writes so chunked events never interleave. */
   queue: Promise<void>;
 }
@@ -103,6 +107,7 @@ export class FlagServer {
   authorization: string | null;
   lineEnding: '\n' | '\r\n' | '\r';
   chunking: Chunking;
+  preamble: string;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
   /** `http://127.0.0.1:<port>` (no trailing slash). */
@@ -126,6 +131,7 @@ export class FlagServer {
     this.authorization = options.authorization ?? null;
     this.lineEnding = options.lineEnding ?? '\n';
     this.chunking = options.chunking ?? 'whole';
+    this.preamble = options.preamble ?? '';
     this.changes.setMaxListeners(0);
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('connection', (socket) => {
@@ -499,6 +505,7 @@ export class FlagServer {
       inline: this.dialect === 'relay' && wantsInline,
       digest,
       headersSent: false,
+      preamblePending: this.preamble !== '',
       queue: Promise.resolve(),
     };
     req.socket.setTimeout(0);
@@ -507,7 +514,10 @@ export class FlagServer {
       this.streams.delete(conn);
       this.emitChange();
     });
-    if (!this.holdHeaders) this.ensureHeaders(conn);
+    if (!this.holdHeaders) {
+      this.ensureHeaders(conn);
+      if (conn.preamblePending) void this.write(conn, '');
+    }
     this.sendEntry(conn, entry);
     this.emitChange();
   }
@@ -532,7 +542,12 @@ export class FlagServer {
 
   /** Queues `text` on a stream, cut according to `chunking`; resolves when written. */
   private write(conn: StreamConn, text: string | Buffer): Promise<void> {
-    const pieces = split(Buffer.isBuffer(text) ? text : Buffer.from(text), this.chunking);
+    let bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+    if (conn.preamblePending) {
+      conn.preamblePending = false;
+      bytes = Buffer.concat([Buffer.from(this.preamble), bytes]);
+    }
+    const pieces = split(bytes, this.chunking);
     conn.queue = conn.queue.then(async () => {
       for (const [i, piece] of pieces.entries()) {
         if (conn.res.destroyed || conn.record.closed) return;

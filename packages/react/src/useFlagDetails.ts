@@ -1,0 +1,33 @@
+import type { BooleanEvaluationResponse, EvaluationErrorCode, VariantEvaluationResponse } from '@flagcast/core';
+import { useEvaluation, type FlagOptions } from './useEvaluation';
+
+/** Options of {@link useFlagDetails}: the flag's type, and per-call entity and context. */
+export interface FlagDetailsOptions<Type extends 'boolean' | 'variant'> extends FlagOptions {
+  type: Type;
+}
+
+/**
+ * The whole evaluation: the engine's result (value or variant, reason, segment keys), or the
+ * code of the error that stopped it (`NOT_READY`, `FLAG_NOT_FOUND`, `TYPE_MISMATCH`, …).
+ */
+export type FlagDetails<Type extends 'boolean' | 'variant'> =
+  | { readonly result: Type extends 'boolean' ? BooleanEvaluationResponse : VariantEvaluationResponse; readonly errorCode: undefined }
+  | { readonly result: undefined; readonly errorCode: EvaluationErrorCode };
+
+/**
+ * Everything about one evaluation, for debugging panels, analytics and exposure logging. Keeps
+ * its identity until the result changes.
+ *
+ * @example
+ * const { result, errorCode } = useFlagDetails('new-checkout', { type: 'boolean', entityId: 'account-9' });
+ * // result?.reason, result?.segmentKeys, errorCode
+ */
+export function useFlagDetails<Type extends 'boolean' | 'variant'>(flagKey: string, options: FlagDetailsOptions<Type>): FlagDetails<Type> {
+  return useEvaluation<BooleanEvaluationResponse | VariantEvaluationResponse, FlagDetails<Type>>(
+    flagKey,
+    options.type as 'variant',
+    options,
+    '',
+    (outcome) => (typeof outcome === 'string' ? { result: undefined, errorCode: outcome } : { result: outcome, errorCode: undefined }) as FlagDetails<Type>,
+  );
+}
