@@ -1,6 +1,6 @@
 import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from './types';
 import { compileGroup, matchGroup, type SegmentGroup } from './segment';
-import { crcFinish, crcString } from './crc32';
+import { crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
@@ -37,6 +37,8 @@ export interface CompiledFlag {
   readonly fallback: Result;
   /** CRC state after the flag key's bytes: variant buckets hash `flagKey + entityId`. */
   readonly hashPrefix: number;
+  /** The flag key as a CRC suffix: thresholds hash `entityId + flagKey`. */
+  readonly hashSuffix: CrcSuffix;
 }
 
 const f32 = Math.fround;
@@ -70,7 +72,16 @@ export function compileFlag(source: SnapshotFlag): CompiledFlag {
     }
   }
   const repairKeys = steps.some((s) => s.group && s.group.segments.some((segment) => segment.constraints.some((c) => c.property && c.property.includes('\ufffd'))));
-  const flag = { key, source, boolean, repairKeys, steps, fallback: undefined as unknown as Result, hashPrefix: crcString(-1, key) };
+  const flag = {
+    key,
+    source,
+    boolean,
+    repairKeys,
+    steps,
+    fallback: undefined as unknown as Result,
+    hashPrefix: crcString(-1, key),
+    hashSuffix: crcSuffix(key),
+  };
   flag.fallback = result(
     flag,
     boolean ? [enabled, DEFAULT] : [false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment],
@@ -105,7 +116,7 @@ export function evaluateFlag(flag: CompiledFlag, entityId: string, context: Eval
         lastEntityState = crcString(-1, entityId);
         lastEntityId = entityId;
       }
-      if (!(crcFinish(crcString(lastEntityState, flag.key)) % 100 < step.percentage!)) continue;
+      if (!(crcFinish(crcAppend(lastEntityState, flag.hashSuffix)) % 100 < step.percentage!)) continue;
     }
     const buckets = step.buckets;
     const index = buckets.length ? searchBucket(buckets, (crcFinish(crcString(flag.hashPrefix, entityId)) % 1000) + 1) : 0;
