@@ -17,8 +17,15 @@ export function parseDateTime(text: string): number {
   // Months have 30 or 31 days by this bit trick; February 28 or 29.
   const days = month === 2 ? 28 + +(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) : 30 + ((month ^ (month >> 3)) & 1);
   const offset = text.charCodeAt(end - 1) > 57 ? 0 : (pair(text, end - 5) * 60 + pair(text, end - 2)) * (text.charCodeAt(end - 6) === 43 ? 60 : -60);
-  // Date.UTC reads years below 100 as 19xx: shift by 400 years (a whole Gregorian cycle) and back.
-  return day > days ? NaN : Date.UTC(year + 400, month - 1, day, pair(text, 11), pair(text, 14), Math.min(pair(text, 17), 59)) / 1000 - 12622780800 - offset;
+  if (day > days) return NaN;
+  // Days since 1970-01-01 (H. Hinnant's days_from_civil): integer arithmetic, unlike Date.UTC
+  // it costs next to nothing, and it has no two-digit-year special case.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const epochDay = era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719468;
+  return epochDay * 86400 + pair(text, 11) * 3600 + pair(text, 14) * 60 + Math.min(pair(text, 17), 59) - offset;
 }
 
 /** The two-digit number at `at`. */
