@@ -325,14 +325,14 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     evaluateBatch: (requests) => requireEngine().evaluateBatch(requests),
     getBoolean(flagKey, defaultValue, entityId, context) {
       try {
-        return requireEngine().evaluateBoolean({ flagKey, entityId, context: stringify(context) }).enabled;
+        return requireEngine().evaluateBoolean({ flagKey, entityId, context: toEvaluationContext(context) }).enabled;
       } catch {
         return defaultValue;
       }
     },
     getVariant(flagKey, defaultVariantKey, entityId, context) {
       try {
-        return requireEngine().evaluateVariant({ flagKey, entityId, context: stringify(context) }).variantKey || defaultVariantKey;
+        return requireEngine().evaluateVariant({ flagKey, entityId, context: toEvaluationContext(context) }).variantKey || defaultVariantKey;
       } catch {
         return defaultVariantKey;
       }
@@ -350,12 +350,14 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   return client;
 }
 
-/** Context values as Flipt's SDKs send them: strings as they are, dates as RFC 3339. */
-export function stringify(context: LooseContext | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
+/**
+ * A loose context as Flipt's SDKs send it: strings as they are, numbers and booleans as text,
+ * dates as RFC 3339; null and undefined values are left out. Keys are data (`__proto__` too).
+ */
+export function toEvaluationContext(context: LooseContext | undefined): Record<string, string> {
+  const result: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(context ?? {})) {
-    if (value == null) continue;
-    result[key] = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : String(value);
+    if (value != null) result[key] = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : String(value);
   }
   return result;
 }

@@ -1,6 +1,6 @@
 export { Engine } from './engine';
 export { parseSnapshot } from './parseSnapshot';
-export { createFlagClient } from './createFlagClient';
+export { createFlagClient, toEvaluationContext } from './createFlagClient';
 export type {
   FlagClient,
   FlagClientOptions,

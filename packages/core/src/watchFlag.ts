@@ -1,5 +1,5 @@
 import type { BooleanEvaluationResponse, VariantEvaluationResponse } from './types';
-import { stringify, type FlagClient, type LooseContext } from './createFlagClient';
+import { toEvaluationContext, type FlagClient, type LooseContext } from './createFlagClient';
 
 export interface WatchedFlag {
   flagKey: string;
@@ -21,7 +21,7 @@ type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
  *   (result) => render(result?.enabled ?? false));
  */
 export function watchFlag(client: FlagClient, flag: WatchedFlag, callback: (result: Result | undefined) => void): () => void {
-  const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: stringify(flag.context) };
+  const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: toEvaluationContext(flag.context) };
   const evaluate = (): Result | undefined => {
     try {
       return flag.type === 'boolean' ? client.evaluateBoolean(request) : client.evaluateVariant(request);

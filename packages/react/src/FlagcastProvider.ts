@@ -1,7 +1,7 @@
 import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Engine, EvaluationContext, FlagClient, FlagClientOptions, FlagClientState, LooseContext } from '@flagcast/core';
 import { ownClient, type OwnedClient } from './ownClient';
-import { toContext } from './toContext';
+import { toEvaluationContext } from '@flagcast/core';
 
 /** Props of {@link FlagcastProvider}: a `client` you own, or `options` for one the provider owns. */
 export type FlagcastProviderProps = (
@@ -82,7 +82,7 @@ export function FlagcastProvider(props: FlagcastProviderProps): ReactNode {
     return { engine, state };
   }, [client]);
 
-  const context = toContext(props.context);
+  const context = toEvaluationContext(props.context);
   const contextKey = JSON.stringify(context);
   const value = useMemo(
     () => ({ client, entityId: props.entityId, context, contextKey, server }),

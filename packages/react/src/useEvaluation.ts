@@ -8,7 +8,7 @@ import type {
   VariantEvaluationResponse,
 } from '@flagcast/core';
 import { useFlagcast } from './FlagcastProvider';
-import { toContext } from './toContext';
+import { toEvaluationContext } from '@flagcast/core';
 
 /** Per-call overrides of the provider's entity and context. */
 export interface FlagOptions {
@@ -44,7 +44,7 @@ export function useEvaluation<R extends Result, T>(
   derive: (outcome: R | EvaluationErrorCode) => T,
 ): T {
   const { client, entityId, context, contextKey, server } = useFlagcast();
-  const merged = options?.context && { ...context, ...toContext(options.context) };
+  const merged = options?.context && { ...context, ...toEvaluationContext(options.context) };
   const request = { flagKey, entityId: options?.entityId ?? entityId, context: merged || context };
   const key = JSON.stringify([type, flagKey, request.entityId, merged ? JSON.stringify(merged) : contextKey, derivation]);
   const cache = useRef<Cached<T>>(undefined);
