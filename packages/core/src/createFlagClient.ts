@@ -50,6 +50,11 @@ export interface FlagClientOptions {
   includeSnapshotInStream?: boolean;
   /** Largest stream event accepted, in characters. Default 16 MiB. */
   maxEventBytes?: number;
+  /**
+   * `false`: only the bootstrap snapshot is used until `start()` (no cache read, no request):
+   * for frameworks that create a client during render and connect once mounted. Default true.
+   */
+  autoStart?: boolean;
 }
 
 export type ClientStatus = 'loading' | 'ready' | 'error' | 'closed';
@@ -100,6 +105,8 @@ export interface FlagClient extends FlagClientState {
   getVariant(flagKey: string, defaultVariantKey: string, entityId: string, context?: LooseContext): string;
   /** Fetches the snapshot now (conditional GET). */
   refresh(): Promise<void>;
+  /** Reads the cache and connects, for a client created with `autoStart: false` (else a no-op). */
+  start(): void;
   /** Stops every connection and timer; nothing fires afterwards. */
   close(): void;
 }
@@ -247,61 +254,68 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const nothingToEvaluate = () => {
     if (transport === 'none') fail(state.error ?? new FlagClientError('NO_SNAPSHOT', 'nothing to evaluate: transport is "none" and there is no bootstrap or cached snapshot'));
   };
-  if (options.cache === 'indexeddb' && noIndexedDb) {
-    reportError(new FlagClientError('CACHE_UNAVAILABLE', 'IndexedDB is not available here: flags are kept in memory only'));
+  /** Reads the cache, then connects: at once, or on `start()` with `autoStart: false`. */
+  let started = false;
+  function start(): void {
+    if (started || closed) return;
+    started = true;
+    if (options.cache === 'indexeddb' && noIndexedDb) {
+      reportError(new FlagClientError('CACHE_UNAVAILABLE', 'IndexedDB is not available here: flags are kept in memory only'));
+    }
+    if (cache && !snapshot) {
+      cacheRead = cached((c) => c.load(cacheKey))
+        .then((entry) => {
+          if (closed || snapshot) return; // the network (or bootstrap) was first: never replace it
+          const stored = entry as CacheEntry | undefined;
+          if (!stored) return;
+          try {
+            if (stored.version !== 1 || typeof stored.digest !== 'string') throw new Error('unknown cache entry format');
+            apply(parseSnapshot(stored.snapshot), 'cache', stored.digest, typeof stored.savedAt === 'number' ? stored.savedAt : undefined);
+          } catch {
+            cached((c) => c.remove(cacheKey)).catch(cacheFailed); // corrupt or outdated: drop it
+          }
+        }, cacheFailed)
+        .finally(nothingToEvaluate);
+    }
+    if (transport !== 'none') {
+      const retry = options.retry ?? {};
+      stopTransport = runConnectionLoop({
+        steadyDelayMs: transport === 'poll' ? (options.pollIntervalMs ?? 30_000) : 0,
+        minDelayMs: retry.minDelayMs ?? 1_000,
+        maxDelayMs: retry.maxDelayMs ?? 30_000,
+        onConnection: (connection) => update({ connection }),
+        onError: reportError,
+        connect:
+          transport === 'poll'
+            ? async (_signal, markGood) => {
+                await refresh();
+                markGood();
+                update({ connection: 'open' });
+              }
+            : (signal, markGood) =>
+                readStream(
+                  {
+                    fetch: fetchImpl,
+                    endpoint,
+                    digest: state.source === 'network' ? state.digest : undefined,
+                    includeSnapshot: options.includeSnapshotInStream ?? true,
+                    idleTimeoutMs: options.streamIdleTimeoutMs ?? 45_000,
+                    silentTimeoutMs: options.silentStreamTimeoutMs ?? 300_000,
+                    maxEventBytes: options.maxEventBytes ?? 16 * 1024 * 1024,
+                    onMessage,
+                    onBadEvent: reportError,
+                  },
+                  signal,
+                  markGood,
+                  // Connected: a transient error from before is over (a cache failure is not).
+                  () => update({ connection: 'open', error: state.error?.code === 'CACHE_UNAVAILABLE' ? state.error : null }),
+                ),
+      });
+    } else if (!cache) {
+      nothingToEvaluate();
+    }
   }
-  if (cache && !snapshot) {
-    cacheRead = cached((c) => c.load(cacheKey))
-      .then((entry) => {
-        if (closed || snapshot) return; // the network (or bootstrap) was first: never replace it
-        const stored = entry as CacheEntry | undefined;
-        if (!stored) return;
-        try {
-          if (stored.version !== 1 || typeof stored.digest !== 'string') throw new Error('unknown cache entry format');
-          apply(parseSnapshot(stored.snapshot), 'cache', stored.digest, typeof stored.savedAt === 'number' ? stored.savedAt : undefined);
-        } catch {
-          cached((c) => c.remove(cacheKey)).catch(cacheFailed); // corrupt or outdated: drop it
-        }
-      }, cacheFailed)
-      .finally(nothingToEvaluate);
-  }
-  if (transport !== 'none') {
-    const retry = options.retry ?? {};
-    stopTransport = runConnectionLoop({
-      steadyDelayMs: transport === 'poll' ? (options.pollIntervalMs ?? 30_000) : 0,
-      minDelayMs: retry.minDelayMs ?? 1_000,
-      maxDelayMs: retry.maxDelayMs ?? 30_000,
-      onConnection: (connection) => update({ connection }),
-      onError: reportError,
-      connect:
-        transport === 'poll'
-          ? async (_signal, markGood) => {
-              await refresh();
-              markGood();
-              update({ connection: 'open' });
-            }
-          : (signal, markGood) =>
-              readStream(
-                {
-                  fetch: fetchImpl,
-                  endpoint,
-                  digest: state.source === 'network' ? state.digest : undefined,
-                  includeSnapshot: options.includeSnapshotInStream ?? true,
-                  idleTimeoutMs: options.streamIdleTimeoutMs ?? 45_000,
-                  silentTimeoutMs: options.silentStreamTimeoutMs ?? 300_000,
-                  maxEventBytes: options.maxEventBytes ?? 16 * 1024 * 1024,
-                  onMessage,
-                  onBadEvent: reportError,
-                },
-                signal,
-                markGood,
-                // Connected: a transient error from before is over (a cache failure is not).
-                () => update({ connection: 'open', error: state.error?.code === 'CACHE_UNAVAILABLE' ? state.error : null }),
-              ),
-    });
-  } else if (!cache) {
-    nothingToEvaluate();
-  }
+  if (options.autoStart !== false) start();
 
   const requireEngine = (): Engine => engine ?? (() => { throw new EvaluationError('NOT_READY', 'no snapshot yet: await client.ready()'); })();
 
@@ -338,6 +352,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       }
     },
     refresh,
+    start,
     close() {
       if (closed) return;
       state = { ...state, status: 'closed', connection: 'closed' };

@@ -3,48 +3,31 @@ import { createFlagClient, type FlagClient, type FlagClientOptions } from '@flag
 /** A client that a provider created from `options`, with the provider's claim on it. */
 export interface OwnedClient {
   readonly client: FlagClient;
-  /** A mounted provider uses the client; the returned function gives it back. */
+  /** A mounted provider uses the client (it starts on the first claim); the returned function gives it back. */
   claim(): () => void;
 }
 
-/** How long a client created in a render that never mounts lives on (React dropped that render). */
-const UNCLAIMED_MS = 10_000;
-
 /**
  * Creates the provider's client during render, so the first render can evaluate a bootstrap
- * snapshot, without letting a render React throws away open a connection: every request waits
- * until a mounted provider claims the client (StrictMode renders twice in React 18; concurrent
- * renders can be dropped). A client nobody claims is closed after a while; a released one is
- * closed a task later, unless StrictMode's remount claims it again at once.
+ * snapshot, but starts it (cache read, connection) only when a mounted provider claims it: a
+ * render React throws away (StrictMode renders twice; concurrent renders can be dropped)
+ * leaves a client that never started, holding no connection and no timer. A released client is
+ * closed a task later, unless StrictMode's remount claims it again at once. On the server
+ * nothing mounts, so nothing ever starts.
  */
 export function ownClient(options: FlagClientOptions): OwnedClient {
-  // On the server nothing mounts, so nothing would close a connection: evaluate, never connect.
-  if (typeof window === 'undefined') {
-    return { client: createFlagClient({ ...options, transport: 'none', cache: 'none' }), claim: () => () => {} };
-  }
+  const client = createFlagClient({ ...options, autoStart: false });
   let users = 0;
-  let open!: () => void;
-  const claimed = new Promise<void>((resolve) => (open = resolve));
-  const client = createFlagClient({
-    ...options,
-    fetch: (input, init) =>
-      new Promise((resolve, reject) => {
-        const signal = init?.signal;
-        signal?.addEventListener('abort', () => reject(signal.reason));
-        claimed.then(() => resolve((options.fetch ?? fetch)(input, init)));
-      }),
-  });
-  const closeUnused = () => users || client.close();
-  let timer = setTimeout(closeUnused, UNCLAIMED_MS);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   return {
     client,
     claim() {
       users++;
       clearTimeout(timer);
-      open();
+      client.start();
       return () => {
         users--;
-        timer = setTimeout(closeUnused);
+        timer = setTimeout(() => users || client.close());
       };
     },
   };

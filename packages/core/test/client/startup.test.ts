@@ -131,3 +131,35 @@ describe('polling', () => {
     expect(rec.states.every((s) => s.status === 'ready')).toBe(true);
   });
 });
+
+describe('autoStart: false', () => {
+  it('evaluates the bootstrap at once, but reads no cache and sends nothing until start()', async () => {
+    const server = await harness.server();
+    server.setSnapshot(s2);
+    let loads = 0;
+    const cache = { load: async () => (loads++, undefined), save: async () => {}, remove: async () => {} };
+    const client = harness.client(optionsFor(server, { bootstrap: s1, cache, autoStart: false }));
+    expect(client.source).toBe('bootstrap');
+    expect(enabled(client, 'b')).toBe(true);
+    await quietPeriod(100);
+    expect(server.count('any')).toBe(0);
+    expect(loads).toBe(0);
+    expect(client.connection).toBe('idle');
+    client.start();
+    client.start(); // idempotent: one connection
+    await until(() => client.digest === s2.digest);
+    expect(enabled(client, 'b')).toBe(false);
+    expect(server.count('stream')).toBe(1);
+  });
+
+  it('start() after close() does nothing', async () => {
+    const server = await harness.server();
+    server.setSnapshot(s1);
+    const client = harness.client(optionsFor(server, { autoStart: false }));
+    client.close();
+    client.start();
+    await quietPeriod(100);
+    expect(server.count('any')).toBe(0);
+    expect(client.status).toBe('closed');
+  });
+});
