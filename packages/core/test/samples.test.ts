@@ -20,9 +20,11 @@
 // - digest = hex SHA-1 of the file's bytes; a document without `namespace` goes to "default".
 
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { FliptClient } from '@flipt-io/flipt-client-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, parseSnapshot } from '../src/index';
+import { normalize, stripVolatile } from './support/oracle';
 
 type Context = Record<string, string>;
 interface Request {
@@ -41,95 +43,19 @@ interface SampleFlag {
   type?: string;
 }
 
-/** Entity ids: the ones the files name, plus enough others to land in every bucket. */
-const ENTITY_IDS = [
-  'user-1',
-  'user-2',
-  'user-3',
-  '123',
-  'test_user',
-  ...Array.from({ length: 40 }, (_, i) => `entity-${i}`),
-  '9f2c1a7e-42d3-4b8a-a1f0-0d3c5e6b7a81',
-  'ünïcödé',
-];
-
-/**
- * Contexts per sample: each constraint in the file both matching and not matching
- * (including missing, empty and unparsable values), plus combinations.
- */
-const SAMPLES: Record<string, Context[]> = {
-  // ALL of: org isoneof [org-a,org-b,org-c]; age (number) isoneof [18,21,65];
-  // country isnotoneof [US,UK]; env eq production
-  'isoneof-features_1_6': [
-    { org: 'org-a', age: '18', country: 'DE', env: 'production' },
-    { org: 'org-c', age: '65', country: 'FR', env: 'production' },
-    { org: 'org-b', age: '+21', country: 'SE', env: 'production' },
-    { org: 'org-d', age: '18', country: 'DE', env: 'production' },
-    { org: 'ORG-A', age: '18', country: 'DE', env: 'production' },
-    { org: 'org-a', age: '19', country: 'DE', env: 'production' },
-    { org: 'org-a', age: '18.0', country: 'DE', env: 'production' },
-    { org: 'org-a', age: 'eighteen', country: 'DE', env: 'production' },
-    { org: 'org-a', age: '', country: 'DE', env: 'production' },
-    { org: 'org-a', age: '18', country: 'US', env: 'production' },
-    { org: 'org-a', age: '18', country: 'UK', env: 'production' },
-    { org: 'org-a', age: '18', country: '', env: 'production' },
-    { org: 'org-a', age: '18', env: 'production' },
-    { org: 'org-a', age: '18', country: 'DE', env: 'staging' },
-    { org: 'org-a', age: '18', country: 'DE' },
-    {},
-  ],
-  // ANY of: foo eq baz; fizz neq buzz
-  'production-features': [
-    { foo: 'baz' },
-    { foo: 'baz', fizz: 'buzz' },
-    { fizz: 'fizz' },
-    { fizz: 'buzz' },
-    { foo: 'bar', fizz: 'buzz' },
-    { foo: 'bar' },
-    { foo: '', fizz: '' },
-    { foo: 'BAZ', fizz: 'buzz' },
-    {},
-  ],
-  // ANY of: org isoneof; country isnotoneof [US,UK]; age isoneof [18,21,65];
-  // entity id isoneof [user-1,user-2]; env eq production. The rule has no distributions.
-  'testdata-valid_constraint_list_values': [
-    { org: 'org-b', country: 'US', age: '30', env: 'dev' },
-    { org: 'org-z', country: 'DE', age: '30', env: 'dev' },
-    { org: 'org-z', country: 'UK', age: '21', env: 'dev' },
-    { org: 'org-z', country: 'UK', age: '22', env: 'production' },
-    { org: 'org-z', country: 'UK', age: '22', env: 'dev' },
-    { org: 'org-z', country: 'US', age: 'x', env: 'dev' },
-    { country: 'US' },
-    {},
-  ],
-  // variant flag: ALL of user_id eq "123", 50/50; boolean flag: 50% threshold
-  'testdata-valid_null_descriptions': [{ user_id: '123' }, { user_id: '1234' }, { user_id: '' }, { other: '123' }, {}],
-  // ALL segment with no constraints: everyone matches; 50/50 split
-  'testdata-valid_variant_flag_without_rollouts': [{}, { user_id: 'anyone' }],
-  // ANY of: user_id eq test_user. Variant: rollouts 0/100. Boolean: 0%, 0.0%, 50% thresholds
-  // then a segment rollout with value false.
-  'testdata-valid_zero_values': [{ user_id: 'test_user' }, { user_id: 'other_user' }, { user_id: '' }, {}],
+/** Entity ids and, per sample, contexts that drive each constraint both ways (shared with the relay's tests). */
+const inputs = JSON.parse(readFileSync(new URL('./fixtures/samples/contexts.json', import.meta.url), 'utf8')) as {
+  entityIds: string[];
+  samples: Record<string, { constraints: string; contexts: Context[] }>;
 };
+const ENTITY_IDS = inputs.entityIds;
 
 type Outcome = { ok: unknown } | { threw: true };
 
-/** Equal modulo timestamp/requestDurationMillis; segmentKeys compared as a set. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalize);
-  if (value === null || typeof value !== 'object') return value;
-  const src = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(src).sort()) {
-    const v = src[key];
-    if (key === 'timestamp' || key === 'requestDurationMillis' || v === undefined) continue;
-    out[key] = key === 'segmentKeys' && Array.isArray(v) ? [...new Set(v as string[])].sort() : normalize(v);
-  }
-  return out;
-}
-
+/** Equal modulo timestamp/requestDurationMillis, segmentKeys compared sorted (not de-duplicated). */
 function outcome(fn: () => unknown): Outcome {
   try {
-    return { ok: normalize(fn()) };
+    return { ok: normalize(stripVolatile(fn())) };
   } catch {
     return { threw: true };
   }
@@ -145,7 +71,7 @@ interface Mismatch {
 function compare(call: string, request: Request | Request[] | undefined, ours: () => unknown, flipt: () => unknown, into: Mismatch[]) {
   const a = outcome(ours);
   const b = outcome(flipt);
-  if (JSON.stringify(a) !== JSON.stringify(b)) into.push({ call, request, ours: a, flipt: b });
+  if (!isDeepStrictEqual(a, b)) into.push({ call, request, ours: a, flipt: b });
 }
 
 async function createOracle(text: string, namespace: string) {
@@ -161,7 +87,7 @@ async function createOracle(text: string, namespace: string) {
   }
 }
 
-for (const [name, contexts] of Object.entries(SAMPLES)) {
+for (const [name, { contexts }] of Object.entries(inputs.samples)) {
   describe(`Flipt sample ${name}.yaml`, () => {
     const text = readFileSync(new URL(`./fixtures/samples/${name}.json`, import.meta.url), 'utf8');
     const raw = JSON.parse(text) as { namespace: { key: string }; flags: SampleFlag[] };

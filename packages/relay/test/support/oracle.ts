@@ -26,7 +26,7 @@ export function closeOracle(client: OracleClient | undefined): void {
   (client as unknown as { close?: () => void } | undefined)?.close?.();
 }
 
-/** Equal modulo timestamp/requestDurationMillis; segmentKeys compared as a set. */
+/** Equal modulo timestamp/requestDurationMillis; segmentKeys compared sorted (a duplicate still counts). */
 export function normalizeResult(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalizeResult);
   if (value === null || typeof value !== 'object') return value;
@@ -35,7 +35,7 @@ export function normalizeResult(value: unknown): unknown {
   for (const key of Object.keys(src).sort()) {
     const v = src[key];
     if (key === 'timestamp' || key === 'requestDurationMillis' || v === undefined) continue;
-    out[key] = key === 'segmentKeys' && Array.isArray(v) ? [...new Set(v as string[])].sort() : normalizeResult(v);
+    out[key] = key === 'segmentKeys' && Array.isArray(v) ? [...(v as string[])].sort() : normalizeResult(v);
   }
   return out;
 }
