@@ -157,7 +157,9 @@ let sink = 0; // consumed at the end so no loop is optimised away
 /**
  * Runs the contenders' passes (one sweep over the requests each) in turn, interleaved so
  * that drift (thermal, GC, a noisy neighbour) hits all of them alike, until `budgetMs` is
- * spent. Returns the median ns/eval of each contender.
+ * spent. Returns each contender's median ns/eval, and the per-round samples: ratios are taken
+ * within a round (back-to-back passes), so a machine that speeds up or slows down between rounds
+ * does not skew them.
  */
 function measureInterleaved(passes, evalsPerPass, budgetMs) {
   // warm-up: JIT for us, first-touch for the WASM side
@@ -175,7 +177,7 @@ function measureInterleaved(passes, evalsPerPass, budgetMs) {
       samples[p].push(Number(t1 - t0) / evalsPerPass);
     }
   }
-  return samples.map(median);
+  return { medians: samples.map(median), samples };
 }
 
 function median(xs) {
@@ -298,24 +300,36 @@ for (const [kind, method, reqs] of [
   ['boolean', 'evaluateBoolean', booleanRequests],
   ['variant', 'evaluateVariant', variantRequests],
 ]) {
-  const [floor, oursNs, anchorNs] = measureInterleaved(
+  const { medians, samples } = measureInterleaved(
     [floorPass(reqs), evalPass(ours, method, reqs), evalPass(oracle, method, reqs)],
     reqs.length,
     EVAL_BUDGET_MS,
   );
-  evalResults[kind] = { floorNs: floor, oursNs, anchorNs, ratio: anchorNs / oursNs };
+  const [floor, oursNs, anchorNs] = medians;
+  const ratios = samples[1].map((ns, round) => samples[2][round] / ns).sort((a, b) => a - b);
+  evalResults[kind] = {
+    floorNs: floor,
+    oursNs,
+    anchorNs,
+    ratio: median(ratios),
+    ratioLow: ratios[Math.floor(ratios.length / 4)],
+    ratioHigh: ratios[Math.floor((ratios.length * 3) / 4)],
+    rounds: ratios.length,
+  };
 }
 table(
-  ['', 'floor ns', 'ours ns', 'flipt (wasm) ns', 'flipt / ours', 'ours / floor'],
+  ['', 'floor ns', 'ours ns', 'flipt (wasm) ns', 'flipt / ours', 'middle half', 'ours / floor'],
   Object.entries(evalResults).map(([kind, r]) => [
     kind,
     fmt(r.floorNs),
     fmt(r.oursNs),
     fmt(r.anchorNs),
     `${fmt(r.ratio, 2)}x`,
+    `${fmt(r.ratioLow, 1)}-${fmt(r.ratioHigh, 1)}x`,
     `${fmt(r.oursNs / r.floorNs, 2)}x`,
   ]),
 );
+console.log('flipt / ours = median over rounds of the ratio within a round; middle half = its quartiles');
 console.log('floor = Map lookup of the flag + one crc32(flagKey + entityId), nothing else');
 disposeOracle(oracle);
 
@@ -419,6 +433,7 @@ const summary = {
         oursNs: round(r.oursNs),
         anchorNs: round(r.anchorNs),
         anchorOverOurs: round(r.ratio, 2),
+        anchorOverOursQuartiles: [round(r.ratioLow, 2), round(r.ratioHigh, 2)],
       },
     ]),
   ),

@@ -33,9 +33,9 @@ export class Engine {
   /** The validated snapshot this engine was built from. */
   readonly snapshot: Snapshot;
   /** Definitions by key; a repeated key replaces the earlier flag, as in Flipt. */
-  private readonly sources = new Map<string, SnapshotFlag>();
+  readonly #sources = new Map<string, SnapshotFlag>();
   /** Each flag is compiled on its first evaluation, so building an engine costs almost nothing. */
-  private readonly compiled = new Map<string, CompiledFlag>();
+  readonly #compiled = new Map<string, CompiledFlag>();
 
   /**
    * @param snapshot A namespace snapshot as `parseSnapshot` returns it. Data from elsewhere
@@ -46,17 +46,17 @@ export class Engine {
     const digest = (this.snapshot = snapshot).digest;
     this.namespace = snapshot.namespace.key;
     this.digest = typeof digest === 'string' ? digest : undefined;
-    for (const flag of snapshot.flags) this.sources.set(flag.key, flag);
+    for (const flag of snapshot.flags) this.#sources.set(flag.key, flag);
   }
 
   /** Evaluates a variant flag. @throws EvaluationError where Flipt's client throws. */
   evaluateVariant(request: EvaluationRequest): VariantEvaluationResponse {
-    return this.evaluate(request, false) as VariantEvaluationResponse;
+    return this.#evaluate(request, false) as VariantEvaluationResponse;
   }
 
   /** Evaluates a boolean flag. @throws EvaluationError where Flipt's client throws. */
   evaluateBoolean(request: EvaluationRequest): BooleanEvaluationResponse {
-    return this.evaluate(request, true) as BooleanEvaluationResponse;
+    return this.#evaluate(request, true) as BooleanEvaluationResponse;
   }
 
   /**
@@ -67,7 +67,7 @@ export class Engine {
     if (!Array.isArray(requests)) fail('INVALID_REQUEST', 'requests must be an array');
     const checked = requests.map((request) => {
       checkKeys(request, false);
-      const flag = this.flag(request.flagKey);
+      const flag = this.#flag(request.flagKey);
       return [flag, readContext(request.context, flag)] as const;
     });
     return {
@@ -86,7 +86,7 @@ export class Engine {
 
   /** Every flag in the snapshot (a repeated key counts once: the last one). */
   listFlags(): FlagInfo[] {
-    return [...this.sources.values()].map(({ key, type, enabled, description, defaultVariant: variant }) =>
+    return [...this.#sources.values()].map(({ key, type, enabled, description, defaultVariant: variant }) =>
       Object.assign(
         { key, enabled, type: type === 'BOOLEAN_FLAG_TYPE' ? ('BOOLEAN_FLAG_TYPE' as const) : ('VARIANT_FLAG_TYPE' as const) },
         description != null && { description },
@@ -95,10 +95,10 @@ export class Engine {
     );
   }
 
-  private evaluate(request: EvaluationRequest, boolean: boolean) {
+  #evaluate(request: EvaluationRequest, boolean: boolean) {
     checkKeys(request, true);
     const { flagKey, entityId } = request;
-    const flag = this.flag(flagKey);
+    const flag = this.#flag(flagKey);
     const context = readContext(request.context, flag);
     if (!flag) fail('FLAG_NOT_FOUND', `flag ${flagKey} not found in namespace ${this.namespace}`);
     if (flag.boolean !== boolean) fail('TYPE_MISMATCH', `flag ${flagKey} is not a ${boolean ? 'boolean' : 'variant'} flag`);
@@ -107,11 +107,11 @@ export class Engine {
   }
 
   /** The compiled flag for a request's key (repaired as Flipt's engine sees it, when that matters). */
-  private flag(flagKey: string): CompiledFlag | undefined {
-    let flag = this.compiled.get(flagKey);
+  #flag(flagKey: string): CompiledFlag | undefined {
+    let flag = this.#compiled.get(flagKey);
     if (!flag) {
-      const source = this.sources.get(flagKey) || this.sources.get(toWellFormed(flagKey));
-      if (source) this.compiled.set(flagKey, (flag = compileFlag(source)));
+      const source = this.#sources.get(flagKey) || this.#sources.get(toWellFormed(flagKey));
+      if (source) this.#compiled.set(flagKey, (flag = compileFlag(source)));
     }
     return flag;
   }
