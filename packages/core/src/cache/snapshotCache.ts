@@ -1,4 +1,4 @@
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { Snapshot } from '../types';
 
 /** What the cache keeps for one url + environment + namespace. Never a token. */
@@ -17,13 +17,17 @@ export interface SnapshotCache {
   remove(key: string): Promise<void>;
 }
 
-/** IndexedDB (database `flagcast`, store `snapshots`) through idb-keyval. Opens lazily. */
+/**
+ * IndexedDB (database `flagcast`, store `snapshots`) through idb-keyval's store helper. Opens
+ * lazily. Writes resolve once their transaction commits. (idb-keyval's `get`/`set`/`del` would
+ * also bundle its default database, which we never open.)
+ */
 export function indexedDbCache(): SnapshotCache {
   let store: UseStore | undefined;
-  const use = () => (store ||= createStore('flagcast', 'snapshots'));
+  const use: UseStore = (mode, callback) => (store ||= createStore('flagcast', 'snapshots'))(mode, callback);
   return {
-    load: (key) => get(key, use()),
-    save: (key, entry) => set(key, entry, use()),
-    remove: (key) => del(key, use()),
+    load: (key) => use('readonly', (s) => promisifyRequest(s.get(key))),
+    save: (key, entry) => use('readwrite', (s) => (s.put(entry, key), promisifyRequest(s.transaction))),
+    remove: (key) => use('readwrite', (s) => (s.delete(key), promisifyRequest(s.transaction))),
   };
 }
