@@ -11,6 +11,8 @@ following a Flipt v2 server (one upstream connection per namespace, fanned out t
   --upstream <url>         follow this Flipt server (its v2 stream, else ETag polling)
   --upstream-token <t>     client token for the upstream ("Authorization: Bearer <t>");
                            default: $FLAGCAST_UPSTREAM_TOKEN
+  --upstream-jwt <jwt>     or a JWT for the upstream ("Authorization: JWT <jwt>");
+                           default: $FLAGCAST_UPSTREAM_JWT
   --upstream-namespace <ns>, --namespace <ns>
                            namespace to follow (repeatable; default "default")
   --upstream-environment <env>
@@ -53,6 +55,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         'log-level': { type: 'string' },
         upstream: { type: 'string' },
         'upstream-token': { type: 'string' },
+        'upstream-jwt': { type: 'string' },
         'upstream-namespace': { type: 'string', multiple: true },
         namespace: { type: 'string', multiple: true },
         'upstream-environment': { type: 'string' },
@@ -75,7 +78,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const namespaces = [...(values['upstream-namespace'] ?? []), ...(values.namespace ?? [])];
   const environment = values['upstream-environment'] ?? 'default';
   if (values.upstream === undefined) {
-    const stray = ['upstream-token', 'upstream-namespace', 'namespace', 'upstream-environment', 'upstream-poll-ms'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const stray = ['upstream-token', 'upstream-jwt', 'upstream-namespace', 'namespace', 'upstream-environment', 'upstream-poll-ms'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (stray.length > 0) {
       process.stderr.write(`--${stray[0]} needs --upstream\n`);
       return 2;
@@ -108,6 +111,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     const heartbeat = positiveInt('heartbeat', values.heartbeat, 15);
     const pollMs = positiveInt('upstream-poll-ms', values['upstream-poll-ms'], 10_000)!;
     const token = values['upstream-token'] ?? process.env.FLAGCAST_UPSTREAM_TOKEN;
+    const jwt = values['upstream-jwt'] ?? process.env.FLAGCAST_UPSTREAM_JWT;
     relay = await createRelay({
       ...(values.file === undefined ? {} : { file: values.file }),
       ...(values.upstream === undefined
@@ -116,6 +120,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
             upstream: {
               url: values.upstream,
               ...(token ? { token } : {}),
+              ...(jwt ? { jwt } : {}),
               namespaces: namespaces.length > 0 ? namespaces : ['default'],
               environment,
               pollMs: Math.max(100, pollMs),

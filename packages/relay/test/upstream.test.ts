@@ -147,6 +147,8 @@ class FakeFlipt {
   etag = '';
   stream: StreamBehaviour = 'flipt';
   token: string | undefined;
+  /** When set, the only accepted credential is `Authorization: JWT <jwt>`. */
+  jwt: string | undefined;
   revoked = false;
   readonly seen: Seen[] = [];
   private readonly open = new Map<ServerResponse, { headersSent: boolean; digest: string }>();
@@ -206,7 +208,8 @@ class FakeFlipt {
       res.end(body);
     };
     if (!m) return reply(404, { 'content-type': 'application/json' }, '{"code":5,"message":"Not Found","details":[]}');
-    if (this.revoked || (this.token && req.headers.authorization !== `Bearer ${this.token}`)) {
+    const expected = this.jwt ? `JWT ${this.jwt}` : this.token && `Bearer ${this.token}`;
+    if (this.revoked || (expected && req.headers.authorization !== expected)) {
       return seen.kind === 'stream'
         ? reply(401, { 'content-type': 'text/event-stream' }, 'data: {"code":16,"message":"request was not authenticated","type":"error"}\n\n')
         : reply(401, { 'content-type': 'application/json' }, '{"code":16,"message":"request was not authenticated","details":[]}');
@@ -419,6 +422,22 @@ describe('following a Flipt server (fake)', () => {
     expect((await health(relay)).ok).toBe(true);
   });
 
+  it('authenticates with a JWT (Authorization: JWT), on the stream and the snapshot alike', async () => {
+    const fake = await FakeFlipt.start();
+    fake.jwt = 'eyJhbGciOiJIUzI1NiJ9.e30.sig';
+    const relay = await downstream(fake.url, { jwt: fake.jwt });
+    await waitFor(() => fake.openStreams() === 1, 'the upstream stream');
+    const next = snapshotBody(true);
+    fake.set(next);
+    await waitFor(() => relay.snapshot('web')?.digest === next.etag, 'the change');
+    expect(new Set(fake.seen.map((s) => s.kind))).toEqual(new Set(['snapshot', 'stream']));
+    expect(fake.seen.every((s) => s.headers.authorization === `JWT ${fake.jwt}` && s.status !== 401)).toBe(true);
+  });
+
+  it('refuses a token and a JWT together', async () => {
+    await expect(createRelay({ upstream: { url: 'http://127.0.0.1:1', token: 't', jwt: 'j' }, port: 0, logLevel: 'silent' })).rejects.toThrow(/either a client token or a JWT/);
+  });
+
   it('refuses to start when the token is rejected', async () => {
     const fake = await FakeFlipt.start();
     fake.token = 'secret';
@@ -457,14 +476,16 @@ describe.skipIf(!built)('CLI --upstream', () => {
   });
 
   it('rejects bad combinations', async () => {
-    const [both, stray, scheme, down] = [
+    const [both, stray, strayJwt, scheme, down] = [
       cli(['--file', 'x.yaml', '--upstream', 'http://127.0.0.1:1']),
       cli(['--file', 'x.yaml', '--upstream-token', 't']),
+      cli(['--file', 'x.yaml', '--upstream-jwt', 'j']),
       cli(['--upstream', 'ftp://flipt']),
       cli(['--upstream', 'http://127.0.0.1:1', '--port', '0']),
     ];
-    expect(await Promise.all([both.exited, stray.exited, scheme.exited, down.exited])).toEqual([2, 2, 2, 1]);
+    expect(await Promise.all([both.exited, stray.exited, strayJwt.exited, scheme.exited, down.exited])).toEqual([2, 2, 2, 2, 1]);
     expect(stray.stderr()).toContain('--upstream-token needs --upstream');
+    expect(strayJwt.stderr()).toContain('--upstream-jwt needs --upstream');
     expect(down.stderr()).toContain('cannot load from upstream');
   });
 });

@@ -10,6 +10,8 @@ export interface UpstreamSourceOptions {
   url: string;
   /** Client token, sent as `Authorization: Bearer <token>`. */
   token?: string;
+  /** A JWT, sent as `Authorization: JWT <jwt>` (Flipt's JWT authentication); not with `token`. */
+  jwt?: string;
   /** Namespaces to follow (default `["default"]`). */
   namespaces?: string[];
   /** Flipt environment (v2 path segment); also the environment the relay serves (default `default`). */
@@ -84,6 +86,7 @@ export class UpstreamSource implements Source {
     const url = new URL(options.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`upstream URL must be http(s): ${options.url}`);
     if (url.username || url.password) throw new Error('the upstream URL must not hold credentials: give the token as the upstream token');
+    if (options.token && options.jwt) throw new Error('give the upstream either a client token or a JWT, not both');
     url.search = '';
     url.hash = '';
     this.base = url.href.replace(/\/+$/, '');
@@ -184,7 +187,7 @@ class NamespaceFollower {
   private wake: (() => void) | undefined;
   private endStream: ((outcome: StreamOutcome) => void) | undefined;
 
-  private readonly o: Required<Omit<UpstreamSourceOptions, 'token' | 'namespaces' | 'environment' | 'url' | 'logger'>>;
+  private readonly o: Required<Omit<UpstreamSourceOptions, 'token' | 'jwt' | 'namespaces' | 'environment' | 'url' | 'logger'>>;
   private readonly log: Logger;
 
   constructor(
@@ -214,7 +217,9 @@ class NamespaceFollower {
 
   private headers(accept: string): Record<string, string> {
     const h: Record<string, string> = { accept };
-    if (this.source.options.token) h.authorization = `Bearer ${this.source.options.token}`;
+    const { token, jwt } = this.source.options;
+    if (token) h.authorization = `Bearer ${token}`;
+    else if (jwt) h.authorization = `JWT ${jwt}`;
     return h;
   }
 
