@@ -46,9 +46,13 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** A static file server on loopback: URL path → file, or URL prefix → directory (first match wins). */
-export async function startStatic(mounts: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A static file server on loopback: URL path → file, or URL prefix → directory (first match wins).
+ * `headers` are added to every response (a Content-Security-Policy, say).
+ */
+export async function startStatic(mounts: Record<string, string>, headers: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     for (const [prefix, dir] of Object.entries(mounts)) {
       if (!path.startsWith(prefix)) continue;
