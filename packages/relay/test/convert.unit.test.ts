@@ -59,7 +59,7 @@ flags:
   - key: f
     name: F
     description: hidden
-    enabled: yes
+    enabled: true
     variants:
       - {key: a, attachment: {z: 1, a: "<&>", n: ~, l: [1.5, true]}}
       - {key: b, default: true}
@@ -79,8 +79,9 @@ flags:
 segments:
   - key: s1
     name: S1
+    match_type: ALL_MATCH_TYPE
     constraints:
-      - {type: NUMBER_COMPARISON_TYPE, property: age, operator: gte, value: 18}
+      - {type: NUMBER_COMPARISON_TYPE, property: age, operator: gte, value: "18"}
   - key: s2
     name: S2
     match_type: ANY_MATCH_TYPE
@@ -96,7 +97,7 @@ segments:
     const [r1, r2] = f!.rules!;
     expect(r1).toMatchObject({ rank: 1, segmentOperator: 'AND_SEGMENT_OPERATOR' });
     expect(r1!.segments!.map((s) => [s.key, s.matchType])).toEqual([
-      ['s1', 'ALL_SEGMENT_MATCH_TYPE'], // missing match_type reads as ALL
+      ['s1', 'ALL_SEGMENT_MATCH_TYPE'],
       ['s2', 'ANY_SEGMENT_MATCH_TYPE'],
     ]);
     expect(r1!.segments![0]!.constraints).toEqual([{ type: 'NUMBER_CONSTRAINT_COMPARISON_TYPE', property: 'age', operator: 'gte', value: '18' }]);
@@ -131,12 +132,12 @@ describe('constraint values', () => {
     one(`version: "1.6"\nflags:\n  - key: f\n    name: F\n    rules:\n      - segment: s\nsegments:\n  - key: s\n    name: S\n    match_type: ALL_MATCH_TYPE\n    constraints:\n      - type: ${type}\n        property: p\n        operator: ${operator}\n        value: ${value}\n`);
   const valueOf = (type: string, operator: string, value: string) => constraintValue(type, operator, value).snapshots.get('default')!.flags[0]!.rules![0]!.segments![0]?.constraints[0]?.value;
 
-  it('writes YAML lists as compact JSON, scalars as their text', () => {
-    expect(valueOf('STRING_COMPARISON_TYPE', 'isoneof', '[a, "b c", true, ~]')).toBe('["a","b c","true",""]');
+  it('writes 1.6 lists as compact JSON (as Go encodes them), strings as they are', () => {
+    expect(valueOf('STRING_COMPARISON_TYPE', 'isoneof', '[a, "b c", "true", ""]')).toBe('["a","b c","true",""]');
     expect(valueOf('NUMBER_COMPARISON_TYPE', 'isoneof', '[18, 2.5, 1e3]')).toBe('[18,2.5,1000]');
     expect(valueOf('STRING_COMPARISON_TYPE', 'isoneof', '["a&b"]')).toBe('["a\\u0026b"]');
-    expect(valueOf('NUMBER_COMPARISON_TYPE', 'eq', '1.50')).toBe('1.5');
-    expect(valueOf('BOOLEAN_COMPARISON_TYPE', 'true', 'true')).toBe('true');
+    expect(valueOf('NUMBER_COMPARISON_TYPE', 'eq', '"1.50"')).toBe('1.50');
+    expect(valueOf('BOOLEAN_COMPARISON_TYPE', '"true"', '"true"')).toBe('true');
     expect(valueOf('STRING_COMPARISON_TYPE', 'eq', '"007"')).toBe('007');
   });
 
@@ -171,11 +172,11 @@ describe('errors', () => {
   it('rejects unsupported versions, unquoted versions, unknown fields and bad enums', () => {
     expect(errorOf(() => one('version: "2.0"\n')).message).toContain('unsupported version "2.0"');
     expect(errorOf(() => one('version: 1.6\n')).message).toContain('quoted string');
-    expect(errorOf(() => one('flgas: []\n')).message).toContain('unknown top-level field "flgas"');
+    expect(errorOf(() => one('flgas: []\n')).message).toContain('unknown field "flgas" (allowed: version, namespace, flags, segments)');
     expect(errorOf(() => one('flags:\n  - {key: f, name: F, type: SOMETHING}\n')).message).toContain('type must be one of');
     expect(errorOf(() => one('flags:\n  - {key: "bad key", name: F}\n')).line).toBe(2);
     expect(errorOf(() => one('flags:\n  - {key: f, name: F, rollouts: []}\n')).message).toContain('only allowed on BOOLEAN_FLAG_TYPE');
-    expect(errorOf(() => one('segments:\n  - key: s\n    constraints:\n      - {type: STRING_COMPARISON_TYPE, property: p, operator: gt}\n')).message).toContain('operator for STRING_COMPARISON_TYPE');
+    expect(errorOf(() => one('segments:\n  - key: s\n    name: S\n    match_type: ALL_MATCH_TYPE\n    constraints:\n      - {type: STRING_COMPARISON_TYPE, property: p, operator: gt}\n')).message).toContain('operator for STRING_COMPARISON_TYPE');
   });
 
   it('names the file, namespace/flag, rule and missing reference', () => {

@@ -4,6 +4,7 @@ import type { Snapshot, SnapshotFlag, SnapshotRule, SnapshotRollout, SnapshotSeg
 import { LineCounter, parseAllDocuments, isScalar, type Node } from 'yaml';
 import { FlagFileError } from './flagFileError.js';
 import { decodeFlagDocument, type FlagDocument, type SegmentDef, type SegmentRef } from './flagDocument.js';
+import { checkFlagSchema } from './flagSchema.js';
 import { GoEncodeError, goJson } from './goFormat.js';
 import { preparesForEvaluation } from './preparesForEvaluation.js';
 import { YamlReader } from './yamlReader.js';
@@ -101,6 +102,7 @@ export function convertFlagFiles(files: readonly FlagFile[], options: ConvertOpt
   for (const file of files) {
     const fileEtag = sha1(file.contents);
     readDocuments(file).forEach(({ reader, root }, docIndex) => {
+      checkFlagSchema(reader, root);
       const doc = decodeFlagDocument(reader, root);
       let ns = namespaces.get(doc.namespace);
       if (!ns) {
