@@ -119,13 +119,39 @@ describe('snapshot endpoints', () => {
     expect(refused.headers['content-encoding']).toBeUndefined();
   });
 
-  it('picks the environment from x-flipt-environment on the v1 path', async () => {
+  it("picks the environment as Flipt does: the path's, else x-flipt-environment, else the default", async () => {
+    const body = (await get(relay.url + V2)).body;
+    const prod = '/client/v2/environments/prod/namespaces/default/snapshot';
+    // An environment the relay does not serve falls back (Flipt's compatibility with v1 clients).
+    expect((await get(relay.url + prod)).body.equals(body)).toBe(true);
+    expect((await get(relay.url + prod, { 'x-flipt-environment': 'default' })).body.equals(body)).toBe(true);
+    expect((await get(relay.url + V1)).body.equals(body)).toBe(true);
     expect((await get(relay.url + V1, { 'x-flipt-environment': 'default' })).status).toBe(200);
-    expect((await get(relay.url + V1, { 'x-flipt-environment': 'staging' })).status).toBe(404);
+    // ...unless a header names another environment that does not exist.
+    for (const path of [V1, prod]) {
+      const res = await get(relay.url + path, { 'x-flipt-environment': 'staging' });
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body.toString())).toMatchObject({ code: 5, message: 'environment "staging" not found' });
+    }
+    expect((await get(relay.url + V1, { 'x-flipt-environment': 'bad env' })).status).toBe(400);
   });
 
-  it('answers 404 JSON for unknown paths, namespaces and environments', async () => {
-    for (const path of ['/', '/nope', '/client/v2/environments/default/namespaces/nope/snapshot', '/client/v2/environments/prod/namespaces/default/snapshot', '/internal/v1/evaluation/snapshot/namespace/']) {
+  it('streams a fallen-back environment, changes included', async () => {
+    writeFlags(flagsYaml('blue'));
+    await relay.reload();
+    const sse = await StreamReader.open(`${relay.url}/client/v2/environments/prod/namespaces/default/stream`);
+    try {
+      await sse.until((r) => r.events().length === 1, 3000, 'the current state');
+      writeFlags(flagsYaml('red'));
+      await sse.until((r) => r.events().length === 2, 5000, 'the change');
+      expect(JSON.parse(sse.events()[1]!.data).etag).toBe(expected(flagsYaml('red')).digest);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('answers 404 JSON for unknown paths and namespaces', async () => {
+    for (const path of ['/', '/nope', '/client/v2/environments/default/namespaces/nope/snapshot', '/client/v2/environments/prod/namespaces/nope/snapshot', '/internal/v1/evaluation/snapshot/namespace/']) {
       const res = await get(relay.url + path);
       expect(res.status, path).toBe(404);
       expect(JSON.parse(res.body.toString())).toMatchObject({ code: 5 });

@@ -65,23 +65,23 @@ const MAX_URL_LENGTH = 4096;
 const KEY = /^[-_,A-Za-z0-9]+$/;
 const ALLOWED_HEADERS = ['authorization', 'if-none-match', 'x-flipt-environment', 'accept', 'content-type', 'cache-control', 'last-event-id'];
 
+/** `environment`: the v2 path's; the v1 path has none (only the x-flipt-environment header). */
 type Route =
-  | { name: 'snapshot'; environment: string; namespace: string }
-  | { name: 'stream'; environment: string; namespace: string }
+  | { name: 'snapshot'; environment: string | undefined; namespace: string }
+  | { name: 'stream'; environment: string | undefined; namespace: string }
   | { name: 'healthz' }
   | { name: 'metrics' }
   | { name: 'unknown' };
 
 /** Routes a path given as decoded segments (a `%2F` inside a segment stays inside it). */
-function route(parts: string[], req: IncomingMessage): Route {
+function route(parts: string[]): Route {
   if (parts.some((p, i) => i > 0 && p === '')) return { name: 'unknown' };
   const path = parts.join('/');
   if (path === '/healthz') return { name: 'healthz' };
   if (path === '/metrics') return { name: 'metrics' };
   // /internal/v1/evaluation/snapshot/namespace/{ns}
   if (parts.length === 7 && parts[1] === 'internal' && parts[2] === 'v1' && parts[3] === 'evaluation' && parts[4] === 'snapshot' && parts[5] === 'namespace') {
-    const env = req.headers['x-flipt-environment'];
-    return { name: 'snapshot', environment: (Array.isArray(env) ? env[0] : env) || 'default', namespace: parts[6]! };
+    return { name: 'snapshot', environment: undefined, namespace: parts[6]! };
   }
   // /client/v2/environments/{env}/namespaces/{ns}/(snapshot|stream)
   if (parts.length === 8 && parts[1] === 'client' && parts[2] === 'v2' && parts[3] === 'environments' && parts[5] === 'namespaces') {
@@ -114,6 +114,19 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   // environment -> namespace -> entry
   const entries = new Map<string, Map<string, SnapshotEntry>>();
   const streamKey = (env: string, ns: string) => `${env}\u0000${ns}`;
+
+  /**
+   * The environment a request reads, chosen as Flipt chooses it: the v2 path's when it exists;
+   * else the one the `x-flipt-environment` header names (an unknown "default" meaning the
+   * default one, any other unknown name an error); else the default environment. Ours is
+   * `default` when a source serves it, else the first environment served. Undefined: not found.
+   */
+  const pickEnvironment = (fromPath: string | undefined, header: string | undefined): string | undefined => {
+    if (fromPath !== undefined && entries.has(fromPath)) return fromPath;
+    const fallback = entries.has('default') ? 'default' : entries.keys().next().value;
+    if (header) return entries.has(header) ? header : header === 'default' ? fallback : undefined;
+    return fallback;
+  };
 
   // The last update of each source, per environment: sources serving the same environment are
   // merged (the first source listed wins a namespace both serve).
@@ -162,7 +175,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       sendError(res, 400, GrpcCode.InvalidArgument, 'malformed request URI');
       return 'invalid';
     }
-    const r = route(parts, req);
+    const r = route(parts);
     const corsHeaders = cors(req);
 
     if (req.method === 'OPTIONS') {
@@ -206,11 +219,18 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     }
     const fail = (status: number, code: number, message: string) =>
       sse ? sendSseError(res, status, code, message, corsHeaders) : sendError(res, status, code, message, corsHeaders);
-    if (!KEY.test(r.namespace) || !KEY.test(r.environment)) {
+    const headerValue = req.headers['x-flipt-environment'];
+    const header = (Array.isArray(headerValue) ? headerValue[0] : headerValue) || undefined;
+    if (!KEY.test(r.namespace) || (r.environment !== undefined && !KEY.test(r.environment)) || (header !== undefined && !KEY.test(header))) {
       fail(400, GrpcCode.InvalidArgument, 'invalid environment or namespace key');
       return r.name;
     }
-    const entry = entries.get(r.environment)?.get(r.namespace);
+    const environment = pickEnvironment(r.environment, header);
+    if (environment === undefined) {
+      fail(404, GrpcCode.NotFound, `environment ${JSON.stringify(header)} not found`);
+      return r.name;
+    }
+    const entry = entries.get(environment)?.get(r.namespace);
 
     if (r.name === 'snapshot') {
       if (!entry) {
@@ -256,7 +276,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
     if (sse) res.write(`retry: ${retryMs}\n\n`);
-    hub.add(streamKey(r.environment, r.namespace), res, format, digest, entry);
+    hub.add(streamKey(environment, r.namespace), res, format, digest, entry);
     return r.name;
   };
 
