@@ -1,12 +1,21 @@
 /*
- * Flipt's own sample flag files (/work/shared/flipt-features, see its README): which load,
+ * Flipt's own sample flag files (shared/flipt-features beside the repository, see its README): which load,
  * which are rejected and why, and per loading sample the evaluation contexts that drive each
  * constraint both ways (matching, not matching, missing, empty, unparsable).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const FEATURES_DIR = fileURLToPath(new URL('../../../../../shared/flipt-features/', import.meta.url));
+/**
+ * Flipt's samples are reference material kept beside the repository (`../shared`), not in it
+ * (they are Flipt's, under Flipt's licence). FLIPT_FEATURES_DIR points elsewhere.
+ */
+export const FEATURES_DIR = process.env['FLIPT_FEATURES_DIR']
+  ? `${process.env['FLIPT_FEATURES_DIR'].replace(/\/+$/, '')}/`
+  : fileURLToPath(new URL('../../../../../shared/flipt-features/', import.meta.url));
+if (!existsSync(`${FEATURES_DIR}README.md`)) {
+  throw new Error(`Flipt's sample flag files are not at ${FEATURES_DIR}: clone this repository beside shared/, or set FLIPT_FEATURES_DIR to the flipt-features folder`);
+}
 export const CORE_SAMPLES_DIR = fileURLToPath(new URL('../../../core/test/fixtures/samples/', import.meta.url));
 
 export type Context = Record<string, string>;
