@@ -76,8 +76,7 @@ class FlagSchema {
 
   private flag(node: Node, index: number): void {
     const entries = this.r.entries(node, `flag ${index}`);
-    const key = entries.find((e) => e.key === 'key');
-    const what = key && typeof this.r.scalarValue(key.value) === 'string' ? `flag ${JSON.stringify(this.r.scalarValue(key.value))}` : `flag ${index}`;
+    const what = this.label('flag', entries, index);
     const typeNode = entries.find((e) => e.key === 'type')?.value ?? null;
     const boolean = this.r.scalarValue(typeNode) === 'BOOLEAN_FLAG_TYPE';
     this.mapping(node, what, {
@@ -172,8 +171,7 @@ class FlagSchema {
   }
 
   private segment(node: Node, index: number): void {
-    const key = this.r.entries(node, `segment ${index}`).find((e) => e.key === 'key');
-    const what = key && typeof this.r.scalarValue(key.value) === 'string' ? `segment ${JSON.stringify(this.r.scalarValue(key.value))}` : `segment ${index}`;
+    const what = this.label('segment', this.r.entries(node, `segment ${index}`), index);
     this.mapping(node, what, {
       key: { required: true, check: (n, w) => this.string(n, w, KEY) },
       name: { required: true, check: (n, w) => this.string(n, w, LINE) },
@@ -204,6 +202,12 @@ class FlagSchema {
         },
       },
     });
+  }
+
+  /** `flag "checkout"` when the key is a string, else `flag 3`: what error messages call it. */
+  private label(kind: string, entries: Entry[], index: number): string {
+    const key = this.r.scalarValue(entries.find((e) => e.key === 'key')?.value ?? null);
+    return typeof key === 'string' ? `${kind} ${JSON.stringify(key)}` : `${kind} ${index}`;
   }
 
   private metadata(node: Node | null, what: string): void {
