@@ -4,20 +4,20 @@ import type {
   EvaluationRequest,
   Snapshot,
   VariantEvaluationResponse,
-} from './types';
-import { Engine } from './engine';
-import { parseSnapshot } from './parseSnapshot';
-import { EvaluationError, FlagClientError } from './errors';
-import { changedFlags, fingerprintFlags, type FlagFingerprints } from './changedFlags';
-import { indexedDbCache, type CacheEntry, type SnapshotCache } from './cache/snapshotCache';
-import type { Endpoint } from './transport/endpoints';
-import { fetchSnapshot } from './transport/fetchSnapshot';
-import { readStream, type StreamMessage } from './transport/streamTransport';
-import { runConnectionLoop, type ConnectionState } from './transport/connectionLoop';
-import { isFatal } from './transport/httpError';
+} from './types.js';
+import { Engine } from './engine.js';
+import { parseSnapshot } from './parseSnapshot.js';
+import { EvaluationError, FlagClientError } from './errors.js';
+import { changedFlags, fingerprintFlags, type FlagFingerprints } from './changedFlags.js';
+import { indexedDbCache, type CacheEntry, type SnapshotCache } from './cache/snapshotCache.js';
+import type { Endpoint } from './transport/endpoints.js';
+import { fetchSnapshot } from './transport/fetchSnapshot.js';
+import { readStream, type StreamMessage } from './transport/streamTransport.js';
+import { runConnectionLoop, type ConnectionState } from './transport/connectionLoop.js';
+import { isFatal } from './transport/httpError.js';
 
-export type { ConnectionState } from './transport/connectionLoop';
-export type { CacheEntry, SnapshotCache } from './cache/snapshotCache';
+export type { ConnectionState } from './transport/connectionLoop.js';
+export type { CacheEntry, SnapshotCache } from './cache/snapshotCache.js';
 
 export interface FlagClientOptions {
   /** Base URL of a Flipt server (v2) or a Flagcast relay. */

@@ -8,10 +8,10 @@ import type {
   Snapshot,
   SnapshotFlag,
   VariantEvaluationResponse,
-} from './types';
-import { EvaluationError, type EvaluationErrorCode } from './errors';
-import { compileFlag, evaluateFlag, type CompiledFlag } from './flag';
-import { isWellFormed, toWellFormed } from './wellFormed';
+} from './types.js';
+import { EvaluationError, type EvaluationErrorCode } from './errors.js';
+import { compileFlag, evaluateFlag, type CompiledFlag } from './flag.js';
+import { isWellFormed, toWellFormed } from './wellFormed.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 

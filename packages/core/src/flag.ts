@@ -1,6 +1,6 @@
-import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from './types';
-import { compileGroup, matchGroup, type SegmentGroup } from './segment';
-import { crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32';
+import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from './types.js';
+import { compileGroup, matchGroup, type SegmentGroup } from './segment.js';
+import { crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32.js';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides

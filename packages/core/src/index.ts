@@ -1,6 +1,6 @@
-export { Engine } from './engine';
-export { parseSnapshot } from './parseSnapshot';
-export { createFlagClient, toEvaluationContext } from './createFlagClient';
+export { Engine } from './engine.js';
+export { parseSnapshot } from './parseSnapshot.js';
+export { createFlagClient, toEvaluationContext } from './createFlagClient.js';
 export type {
   FlagClient,
   FlagClientOptions,
@@ -12,7 +12,7 @@ export type {
   LooseContext,
   CacheEntry,
   SnapshotCache,
-} from './createFlagClient';
-export { watchFlag, type WatchedFlag } from './watchFlag';
-export { EvaluationError, SnapshotError, FlagClientError, type EvaluationErrorCode, type FlagClientErrorCode } from './errors';
-export type * from './types';
+} from './createFlagClient.js';
+export { watchFlag, type WatchedFlag } from './watchFlag.js';
+export { EvaluationError, SnapshotError, FlagClientError, type EvaluationErrorCode, type FlagClientErrorCode } from './errors.js';
+export type * from './types.js';

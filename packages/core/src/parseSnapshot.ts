@@ -1,6 +1,6 @@
-import type { Snapshot } from './types';
-import { SnapshotError } from './errors';
-import { isWellFormed, toWellFormed } from './wellFormed';
+import type { Snapshot } from './types.js';
+import { SnapshotError } from './errors.js';
+import { isWellFormed, toWellFormed } from './wellFormed.js';
 
 /*
  * Validation accepts exactly what Flipt's engine (serde over the snapshot JSON) accepts:

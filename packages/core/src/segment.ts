@@ -1,5 +1,5 @@
-import type { EvaluationContext, SnapshotSegment } from './types';
-import { compileConstraint, testConstraint, type Constraint } from './constraint';
+import type { EvaluationContext, SnapshotSegment } from './types.js';
+import { compileConstraint, testConstraint, type Constraint } from './constraint.js';
 
 interface Segment {
   readonly key: string;

@@ -1,5 +1,5 @@
-import type { BooleanEvaluationResponse, VariantEvaluationResponse } from './types';
-import { toEvaluationContext, type FlagClient, type LooseContext } from './createFlagClient';
+import type { BooleanEvaluationResponse, VariantEvaluationResponse } from './types.js';
+import { toEvaluationContext, type FlagClient, type LooseContext } from './createFlagClient.js';
 
 export interface WatchedFlag {
   flagKey: string;

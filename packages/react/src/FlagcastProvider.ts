@@ -1,6 +1,6 @@
 import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Engine, EvaluationContext, FlagClient, FlagClientOptions, FlagClientState, LooseContext } from '@flagcast/core';
-import { ownClient, type OwnedClient } from './ownClient';
+import { ownClient, type OwnedClient } from './ownClient.js';
 import { toEvaluationContext } from '@flagcast/core';
 
 /** Props of {@link FlagcastProvider}: a `client` you own, or `options` for one the provider owns. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useFlagcastStatus } from './useFlagcastStatus';
+import { useFlagcastStatus } from './useFlagcastStatus.js';
 
 export interface FlagsReadyProps {
   /** Shown until flags can be evaluated. Default: nothing. */

@@ -1,8 +1,8 @@
 'use client';
-export { FlagcastProvider, useFlagcastClient, type FlagcastProviderProps } from './FlagcastProvider';
-export { useBooleanFlag } from './useBooleanFlag';
-export { useVariantFlag, type VariantFlag } from './useVariantFlag';
-export { useFlagDetails, type FlagDetails, type FlagDetailsOptions } from './useFlagDetails';
-export { useFlagcastStatus } from './useFlagcastStatus';
-export { FlagsReady, type FlagsReadyProps } from './FlagsReady';
-export type { FlagOptions } from './useEvaluation';
+export { FlagcastProvider, useFlagcastClient, type FlagcastProviderProps } from './FlagcastProvider.js';
+export { useBooleanFlag } from './useBooleanFlag.js';
+export { useVariantFlag, type VariantFlag } from './useVariantFlag.js';
+export { useFlagDetails, type FlagDetails, type FlagDetailsOptions } from './useFlagDetails.js';
+export { useFlagcastStatus } from './useFlagcastStatus.js';
+export { FlagsReady, type FlagsReadyProps } from './FlagsReady.js';
+export type { FlagOptions } from './useEvaluation.js';

@@ -1,5 +1,5 @@
 import type { BooleanEvaluationResponse } from '@flagcast/core';
-import { useEvaluation, type FlagOptions } from './useEvaluation';
+import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /**
  * A boolean flag's value for the provider's entity, or `defaultValue` while there is no

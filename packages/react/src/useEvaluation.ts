@@ -7,7 +7,7 @@ import type {
   LooseContext,
   VariantEvaluationResponse,
 } from '@flagcast/core';
-import { useFlagcast } from './FlagcastProvider';
+import { useFlagcast } from './FlagcastProvider.js';
 import { toEvaluationContext } from '@flagcast/core';
 
 /** Per-call overrides of the provider's entity and context. */

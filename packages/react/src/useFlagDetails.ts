@@ -1,5 +1,5 @@
 import type { BooleanEvaluationResponse, EvaluationErrorCode, VariantEvaluationResponse } from '@flagcast/core';
-import { useEvaluation, type FlagOptions } from './useEvaluation';
+import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /** Options of {@link useFlagDetails}: the flag's type, and per-call entity and context. */
 export interface FlagDetailsOptions<Type extends 'boolean' | 'variant'> extends FlagOptions {

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type { FlagClientState } from '@flagcast/core';
-import { useFlagcast } from './FlagcastProvider';
+import { useFlagcast } from './FlagcastProvider.js';
 
 /**
  * The client's state (`status`, `source`, `connection`, `error`, …); re-renders when it changes.

@@ -1,5 +1,5 @@
 import type { EvaluationReason, VariantEvaluationResponse } from '@flagcast/core';
-import { useEvaluation, type FlagOptions } from './useEvaluation';
+import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /** A variant flag's result as {@link useVariantFlag} returns it. */
 export interface VariantFlag<Attachment = unknown> {

@@ -1,5 +1,5 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
-import type { Snapshot } from '../types';
+import type { Snapshot } from '../types.js';
 
 /** What the cache keeps for one url + environment + namespace. Never a token. */
 export interface CacheEntry {

@@ -1,6 +1,6 @@
-import type { FlagClientError } from '../errors';
-import { backoffDelay } from './backoff';
-import { asClientError, isFatal } from './httpError';
+import type { FlagClientError } from '../errors.js';
+import { backoffDelay } from './backoff.js';
+import { asClientError, isFatal } from './httpError.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'retrying' | 'offline' | 'closed';
 

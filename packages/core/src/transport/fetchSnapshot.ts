@@ -1,8 +1,8 @@
-import type { Snapshot } from '../types';
-import { parseSnapshot } from '../parseSnapshot';
-import { FlagClientError, SnapshotError } from '../errors';
-import { headers, snapshotUrl, type Endpoint } from './endpoints';
-import { asClientError, httpError } from './httpError';
+import type { Snapshot } from '../types.js';
+import { parseSnapshot } from '../parseSnapshot.js';
+import { FlagClientError, SnapshotError } from '../errors.js';
+import { headers, snapshotUrl, type Endpoint } from './endpoints.js';
+import { asClientError, httpError } from './httpError.js';
 
 export interface FetchedSnapshot {
   snapshot: Snapshot;

@@ -1,4 +1,4 @@
-import { FlagClientError } from '../errors';
+import { FlagClientError } from '../errors.js';
 
 /** The error for a failed response; 401 and 403 are final (retrying cannot help). */
 export function httpError(status: number, what: string): FlagClientError {

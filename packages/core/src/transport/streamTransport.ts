@@ -1,7 +1,7 @@
 import { createParser, type ParseError } from 'eventsource-parser';
-import { FlagClientError } from '../errors';
-import { headers, streamUrl, type Endpoint } from './endpoints';
-import { httpError } from './httpError';
+import { FlagClientError } from '../errors.js';
+import { headers, streamUrl, type Endpoint } from './endpoints.js';
+import { httpError } from './httpError.js';
 
 /** A data event of the stream, parsed: Flipt's `refetchEvaluation`/`error`, or a relay's inline `snapshot`. */
 export interface StreamMessage {
