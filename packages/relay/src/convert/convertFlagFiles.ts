@@ -7,6 +7,7 @@ import { decodeFlagDocument, type FlagDocument, type SegmentDef, type SegmentRef
 import { checkFlagSchema } from './flagSchema.js';
 import { GoEncodeError, goJson } from './goFormat.js';
 import { preparesForEvaluation } from './preparesForEvaluation.js';
+import { AliasExpansionError, YamlAliases } from './yamlAliases.js';
 import { YamlReader } from './yamlReader.js';
 
 /** One flag file: its name (the extension picks YAML or JSON) and its bytes. */
@@ -77,7 +78,15 @@ function readDocuments(file: FlagFile): { reader: YamlReader; root: Node | null 
     // Comment-only or empty documents (e.g. a trailing `---`) carry nothing: skipped.
     if (root === null || (isScalar(root) && root.value === null)) continue;
     if (ext === '.json' && out.length > 0) throw new FlagFileError(file.name, 'a JSON flag file holds one document');
-    out.push({ reader: new YamlReader(file.name, doc, lines), root });
+    const aliases = new YamlAliases(doc);
+    const reader = new YamlReader(file.name, doc, lines, aliases);
+    try {
+      aliases.checkExpansion(root);
+    } catch (err) {
+      if (err instanceof AliasExpansionError) reader.fail(err.node, err.message);
+      throw err;
+    }
+    out.push({ reader, root });
   }
   return out;
 }
@@ -100,24 +109,35 @@ export function convertFlagFiles(files: readonly FlagFile[], options: ConvertOpt
   const warnings: ConvertWarning[] = [];
 
   for (const file of files) {
-    const fileEtag = sha1(file.contents);
-    readDocuments(file).forEach(({ reader, root }, docIndex) => {
-      checkFlagSchema(reader, root);
-      const doc = decodeFlagDocument(reader, root);
-      let ns = namespaces.get(doc.namespace);
-      if (!ns) {
-        ns = { snapshot: { namespace: { key: doc.namespace }, flags: [], digest: '' }, segments: new Map(), etag: '' };
-        namespaces.set(doc.namespace, ns);
-      }
-      addDocument(ns, doc, { reader, file: file.name, now, idSeed: `${fileEtag}/${docIndex}`, warnings });
-      // Flipt's digest: the file's SHA-1; each further document for the namespace chains into
-      // it and cuts it to 32 characters.
-      ns.etag = ns.etag === '' ? fileEtag : sha1(ns.etag + fileEtag).slice(0, 32);
-      ns.snapshot.digest = ns.etag;
-    });
+    try {
+      addFile(file, namespaces, now, warnings);
+    } catch (err) {
+      // Whatever goes wrong (a stack overflow on absurd nesting, say) names the file.
+      if (err instanceof FlagFileError) throw err;
+      throw new FlagFileError(file.name, `cannot be converted: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   return { snapshots: new Map([...namespaces].map(([key, ns]) => [key, ns.snapshot])), warnings };
+}
+
+/** Adds one file's documents to their namespaces. */
+function addFile(file: FlagFile, namespaces: Map<string, NamespaceState>, now: string, warnings: ConvertWarning[]): void {
+  const fileEtag = sha1(file.contents);
+  readDocuments(file).forEach(({ reader, root }, docIndex) => {
+    checkFlagSchema(reader, root);
+    const doc = decodeFlagDocument(reader, root);
+    let ns = namespaces.get(doc.namespace);
+    if (!ns) {
+      ns = { snapshot: { namespace: { key: doc.namespace }, flags: [], digest: '' }, segments: new Map(), etag: '' };
+      namespaces.set(doc.namespace, ns);
+    }
+    addDocument(ns, doc, { reader, file: file.name, now, idSeed: `${fileEtag}/${docIndex}`, warnings });
+    // Flipt's digest: the file's SHA-1; each further document for the namespace chains into
+    // it and cuts it to 32 characters.
+    ns.etag = ns.etag === '' ? fileEtag : sha1(ns.etag + fileEtag).slice(0, 32);
+    ns.snapshot.digest = ns.etag;
+  });
 }
 
 interface DocContext {

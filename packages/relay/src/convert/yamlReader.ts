@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Scalar } from 'yaml';
 import { FlagFileError } from './flagFileError.js';
+import type { YamlAliases } from './yamlAliases.js';
 
 /** A value decoded the way yaml.v3 decodes into Go's `any`. */
 export type YamlValue = null | boolean | number | bigint | string | YamlValue[] | { [key: string]: YamlValue } | Map<unknown, YamlValue>;
@@ -23,6 +24,7 @@ export class YamlReader {
     readonly file: string,
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
+    private readonly aliases: YamlAliases,
   ) {}
 
   position(node: Node | null | undefined): { line: number; column: number } | undefined {
@@ -41,7 +43,7 @@ export class YamlReader {
     let current: unknown = node ?? null;
     for (let depth = 0; isAlias(current); depth++) {
       if (depth > 100) this.fail(node, 'alias chain too deep');
-      current = current.resolve(this.doc);
+      current = this.aliases.target(current);
       if (current === undefined) this.fail(node, 'alias refers to an unknown anchor');
     }
     return (current as Node | null) ?? null;

@@ -143,7 +143,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       for (const [ns, snapshot] of u.snapshots) {
         if (next.has(ns)) continue;
         const old = previous.get(ns);
-        next.set(ns, old && old.etag === snapshot.digest ? old : new SnapshotEntry(snapshot, u.bodies?.get(ns)));
+        next.set(ns, old && old.etag === snapshot.digest ? old : new SnapshotEntry(snapshot, u.bodies?.get(ns), u.encoded?.get(ns)));
       }
     }
     entries.set(update.environment, next);

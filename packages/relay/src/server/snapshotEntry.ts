@@ -1,9 +1,10 @@
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Snapshot } from '@flagcast/core';
+import { brotliBody, gzipBody, type EncodedBodies } from './compression.js';
 
 /**
  * One namespace snapshot and every byte sequence the relay sends for it, built once per change
- * and shared by all requests and streams (compressed forms on first use).
+ * and shared by all requests and streams. Compressed forms come ready-made with the body or
+ * are made on first use; the stream forms are made on first use (they copy the whole body).
  */
 export class SnapshotEntry {
   readonly etag: string;
@@ -11,39 +12,59 @@ export class SnapshotEntry {
   readonly body: Buffer;
   /** SSE notification in Flipt's dialect: `id:` then `{"etag","type":"refetchEvaluation"}`. */
   readonly sseNotify: Buffer;
-  /** SSE event with the snapshot inline (relay dialect, `?include=snapshot`). */
-  readonly sseInline: Buffer;
-  /** Newline-delimited JSON stream line, as Flipt's gateway writes it. */
-  readonly ndjson: Buffer;
+  /** The body as one line, for the stream forms. */
+  private readonly json: Buffer;
   private gzipBody: Buffer | undefined;
   private brotliBody: Buffer | undefined;
+  private sseInlineBody: Buffer | undefined;
+  private ndjsonBody: Buffer | undefined;
 
   /**
-   * @param raw the JSON bytes to serve as they are (an upstream's body); else the snapshot is
-   *   serialized. Stream lines embed it with CR/LF removed: JSON strings cannot hold raw line
-   *   breaks, so those are whitespace between tokens.
+   * @param raw the JSON bytes to serve as they are (an upstream's body, or the conversion
+   *   worker's); else the snapshot is serialized. Stream lines embed it with CR/LF removed: JSON
+   *   strings cannot hold raw line breaks, so those are whitespace between tokens.
+   * @param encoded compressed forms of `raw`, when already made.
    */
-  constructor(readonly snapshot: Snapshot, raw?: Buffer) {
+  constructor(
+    readonly snapshot: Snapshot,
+    raw?: Buffer,
+    encoded?: EncodedBodies,
+  ) {
     const digest = snapshot.digest ?? '';
     this.etag = digest;
-    const json = raw ? stripLineBreaks(raw).toString('utf8') : JSON.stringify(snapshot);
-    this.body = raw ?? Buffer.from(json);
-    const id = `id: ${digest.slice(0, 9)}\n`;
+    this.json = raw ? stripLineBreaks(raw) : Buffer.from(JSON.stringify(snapshot));
+    this.body = raw ?? this.json;
+    if (raw) {
+      this.gzipBody = encoded?.gzip;
+      this.brotliBody = encoded?.brotli;
+    }
     // Flipt marshals the notification from a Go map: keys come out sorted.
-    this.sseNotify = Buffer.from(`${id}data: ${JSON.stringify({ etag: digest, type: 'refetchEvaluation' })}\n\n`);
-    this.sseInline = Buffer.from(`${id}data: {"etag":${JSON.stringify(digest)},"snapshot":${json},"type":"snapshot"}\n\n`);
-    this.ndjson = Buffer.from(`{"result":${json}}\n`);
+    this.sseNotify = Buffer.from(`${this.id()}data: ${JSON.stringify({ etag: digest, type: 'refetchEvaluation' })}\n\n`);
+  }
+
+  private id(): string {
+    return `id: ${this.etag.slice(0, 9)}\n`;
+  }
+
+  /** SSE event with the snapshot inline (relay dialect, `?include=snapshot`). */
+  get sseInline(): Buffer {
+    this.sseInlineBody ??= Buffer.concat([Buffer.from(`${this.id()}data: {"etag":${JSON.stringify(this.etag)},"snapshot":`), this.json, Buffer.from(',"type":"snapshot"}\n\n')]);
+    return this.sseInlineBody;
+  }
+
+  /** Newline-delimited JSON stream line, as Flipt's gateway writes it. */
+  get ndjson(): Buffer {
+    this.ndjsonBody ??= Buffer.concat([Buffer.from('{"result":'), this.json, Buffer.from('}\n')]);
+    return this.ndjsonBody;
   }
 
   gzip(): Buffer {
-    this.gzipBody ??= gzipSync(this.body, { level: 6 });
+    this.gzipBody ??= gzipBody(this.body);
     return this.gzipBody;
   }
 
   brotli(): Buffer {
-    this.brotliBody ??= brotliCompressSync(this.body, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: this.body.length },
-    });
+    this.brotliBody ??= brotliBody(this.body);
     return this.brotliBody;
   }
 }

@@ -1,10 +1,12 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { convertFlagFiles, FlagFileError } from '../convert/index.js';
+import { resolve } from 'node:path';
+import { FlagFileError } from '../convert/index.js';
 import type { Logger } from '../server/logger.js';
-import { readFlagPath } from './readFlagPath.js';
+import { Debounce } from './debounce.js';
+import { flagFilesFingerprint } from './flagFileList.js';
+import { FlagFileWatcher } from './flagFileWatcher.js';
+import { FilesChangingError, readFlagPath } from './readFlagPath.js';
 import type { Source, SourceState, SourceUpdate } from './source.js';
+import { WorkerConverter, type ConvertedFiles } from './workerConverter.js';
 
 export interface FileSourceOptions {
   /** A flag file, or a directory of them. */
@@ -15,13 +17,31 @@ export interface FileSourceOptions {
   watch?: boolean;
   /** Quiet time after the last change before reloading, in ms (default 75). */
   debounceMs?: number;
+  /** Longest a reload waits for changes to stop, in ms (default 1 000). */
+  debounceMaxWaitMs?: number;
+  /**
+   * A file modified less than this long ago is read again this much later and must read the
+   * same before it is loaded, so a file being written is never served half-way (default 50 ms).
+   */
+  settleMs?: number;
+  /** How often file identities are checked even without watch events, in ms (default 2 000). */
+  pollMs?: number;
+  /** Files larger than this are refused like a bad edit (default 8 MiB). */
+  maxFileBytes?: number;
+  /** Longest a conversion may take before it is stopped and fails (default 120 000 ms). */
+  convertTimeoutMs?: number;
   logger: Logger;
 }
 
+/** Default for `maxFileBytes`: about 30,000 flags; converting one takes about 1 GB. */
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Reads of a file that keeps changing before a load gives up (and retries after the next change). */
+const SETTLE_ATTEMPTS = 5;
+
 /**
- * Serves Flipt declarative flag files. Watches the file's directory (editors replace files by
- * renaming, which a watch on the file itself would miss), reloads after changes settle, and
- * keeps the last good snapshots when a load fails.
+ * Serves Flipt declarative flag files. Converts them on a worker thread, reloads when they
+ * change (see FlagFileWatcher), never takes a file that is still being written, and keeps the
+ * last good snapshots when a load fails or would drop every namespace.
  */
 export class FileSource implements Source {
   readonly kind = 'file';
@@ -29,12 +49,17 @@ export class FileSource implements Source {
   private readonly path: string;
   private readonly environment: string;
   private readonly options: FileSourceOptions;
+  private readonly converter: WorkerConverter;
+  private readonly debounce: Debounce;
   private onUpdate: ((update: SourceUpdate) => void) | undefined;
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private watcher: FlagFileWatcher | undefined;
   private loading: Promise<boolean> | undefined;
-  private again = false;
+  /** The load after the current one, shared by the reloads asked for meanwhile. */
+  private next: Promise<boolean> | undefined;
+  /** The files' fingerprint when the last load began: a change to it needs no new load. */
+  private loadedFingerprint: string | undefined;
   private closed = false;
+  private started = false;
   private readonly status: SourceState;
 
   constructor(options: FileSourceOptions) {
@@ -43,71 +68,111 @@ export class FileSource implements Source {
     this.environment = options.environment ?? 'default';
     this.name = `file:${options.path}`;
     this.status = { name: this.name, kind: this.kind, ok: false, namespaces: 0, loads: 0, loadErrors: 0, lastLoadAt: null, lastError: null };
+    const maxFileMb = (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) / (1024 * 1024);
+    // Conversion needs up to ~200 times a file's size in memory: the heap allows a file at the limit.
+    this.converter = new WorkerConverter({ timeoutMs: options.convertTimeoutMs ?? 120_000, maxHeapMb: Math.max(1024, Math.ceil(256 * maxFileMb)) });
+    this.debounce = new Debounce(() => void this.reload(), options.debounceMs ?? 75, options.debounceMaxWaitMs ?? 1000);
   }
 
+  /** Loads once; rejects with the error (naming the file) when that fails. Then watches. */
   async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
     this.onUpdate = onUpdate;
-    const isDirectory = (await stat(this.path)).isDirectory();
-    if (!(await this.reload())) throw new Error(`cannot load ${this.options.path}: ${this.status.lastError?.message}`);
-    if (this.options.watch === false) return;
-    const target = isDirectory ? this.path : dirname(this.path);
-    const file = basename(this.path);
-    this.watcher = watch(target, { recursive: isDirectory, persistent: false }, (_event, name) => {
-      if (!isDirectory && name !== null && name !== file) return;
-      this.schedule();
-    });
-    this.watcher.on('error', (err) => this.options.logger.error('watch failed', { source: this.name, error: String(err) }));
-  }
-
-  private schedule(): void {
-    if (this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.reload(), this.options.debounceMs ?? 75);
-  }
-
-  /** Reloads now. Concurrent calls share a load; a call during a load triggers one more. */
-  reload(): Promise<boolean> {
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
+    if (this.options.watch !== false) {
+      // Watching starts before the first read, so a change made during it is not missed.
+      this.watcher = new FlagFileWatcher({
+        path: this.path,
+        pollMs: this.options.pollMs ?? 2000,
+        onChange: (fingerprint) => {
+          if (fingerprint !== this.loadedFingerprint) this.debounce.poke();
+        },
+        onError: (message, error) => this.options.logger.warn(message, { source: this.name, error: String(error) }),
+      });
+      await this.watcher.start();
     }
+    try {
+      if (!(await this.reload())) throw this.startError();
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    this.started = true;
+  }
+
+  /** Why the first load failed, as an error naming the file. */
+  private startError(): Error {
+    const e = this.status.lastError;
+    if (!e) return new Error(`cannot load ${this.options.path}`);
+    if (e.file === undefined) return new Error(`cannot load ${this.options.path}: ${e.message}`);
+    return new FlagFileError(e.file, e.message, e.line === undefined ? undefined : { line: e.line, column: e.column ?? 0 });
+  }
+
+  /**
+   * Reloads now; resolves with whether it succeeded. A call during a load gets the load that
+   * starts after it (so it reflects the files as they were when called); calls meanwhile share it.
+   */
+  reload(): Promise<boolean> {
+    if (!this.loading) return this.startLoad();
+    this.next ??= this.loading.then(() => (this.closed ? false : this.startLoad()));
+    return this.next;
+  }
+
+  private startLoad(): Promise<boolean> {
+    this.next = undefined;
+    this.debounce.cancel();
     this.loading = this.load().finally(() => {
       this.loading = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        void this.reload();
-      }
     });
     return this.loading;
+  }
+
+  private async read(): Promise<ConvertedFiles> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const files = await readFlagPath(this.path, { settleMs: this.options.settleMs ?? 50, maxFileBytes: this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES });
+        return await this.converter.convert(files);
+      } catch (err) {
+        if (!(err instanceof FilesChangingError) || attempt >= SETTLE_ATTEMPTS || this.closed) throw err;
+      }
+    }
   }
 
   private async load(): Promise<boolean> {
     const s = this.status;
     s.loads++;
     try {
-      const { snapshots, warnings } = convertFlagFiles(await readFlagPath(this.path));
+      this.loadedFingerprint = await flagFilesFingerprint(this.path);
+      const { snapshots, bodies, encoded, warnings } = await this.read();
+      if (snapshots.size === 0) {
+        throw new FlagFileError(this.options.path, 'holds no namespace and no flags (empty or comment-only); not loaded, as that would serve nothing');
+      }
       for (const w of warnings) this.options.logger.warn('flag file accepted with a caveat', { source: this.name, ...w });
       s.ok = true;
       s.namespaces = snapshots.size;
       s.lastLoadAt = new Date().toISOString();
       this.options.logger.info('flag files loaded', { source: this.name, namespaces: [...snapshots.values()].map((x) => ({ key: x.namespace.key, digest: x.digest })) });
-      if (!this.closed) this.onUpdate?.({ environment: this.environment, snapshots });
+      if (!this.closed) this.onUpdate?.({ environment: this.environment, snapshots, bodies, encoded });
       return true;
     } catch (err) {
       s.ok = false;
       s.loadErrors++;
       const at = new Date().toISOString();
-      s.lastError = err instanceof FlagFileError ? { at, ...err.toJSON() } : { at, message: err instanceof Error ? err.message : String(err) };
-      this.options.logger.error('flag files rejected; still serving the last good snapshots', { source: this.name, error: s.lastError });
+      s.lastError = err instanceof FlagFileError ? { at, ...err.toJSON() } : { at, file: this.options.path, message: err instanceof Error ? err.message : String(err) };
+      if (err instanceof FilesChangingError) {
+        s.lastError = { at, file: err.file, message: `kept changing while read ${SETTLE_ATTEMPTS} times; loaded once it settles` };
+        this.debounce.poke();
+      }
+      // Before the first good load there is nothing to keep serving: start() reports the error.
+      if (this.started) this.options.logger.error('flag files rejected; still serving the last good snapshots', { source: this.name, error: s.lastError });
       return false;
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.debounce.cancel();
     this.watcher?.close();
     await this.loading?.catch(() => {});
+    await this.converter.close();
   }
 
   state(): SourceState {

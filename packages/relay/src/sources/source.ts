@@ -1,4 +1,5 @@
 import type { Snapshot } from '@flagcast/core';
+import type { EncodedBodies } from '../server/compression.js';
 
 /** A complete set of namespace snapshots for one environment; replaces the previous set. */
 export interface SourceUpdate {
@@ -9,6 +10,8 @@ export interface SourceUpdate {
    * Flipt): served as they are instead of re-serializing the snapshot. Absent: serialized once.
    */
   bodies?: ReadonlyMap<string, Buffer>;
+  /** Compressed forms of `bodies`, when the source made them (off the event loop). */
+  encoded?: ReadonlyMap<string, EncodedBodies>;
 }
 
 /** What `/healthz` and `/metrics` report for a source. */
