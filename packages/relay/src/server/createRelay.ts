@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Snapshot } from '@flagcast/core';
-import { FileSource } from '../sources/fileSource.js';
+import { FileSource, type FileSourceOptions } from '../sources/fileSource.js';
 import { UpstreamSource, type UpstreamSourceOptions } from '../sources/upstreamSource.js';
 import type { Source, SourceState, SourceUpdate } from '../sources/source.js';
-import { authorized, etagMatches, GrpcCode, pickEncoding, sendError, sendJson, sendSseError } from './httpUtil.js';
+import { CorsPolicy } from './corsPolicy.js';
+import { authorized, etagMatches, GrpcCode, listen, pickEncoding, sendError, sendJson, sendSseError } from './httpUtil.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
+import { answerClientError, answerWithoutBody, DEFAULT_REQUEST_LIMITS, limitResponseTime, serverOptions } from './requestLimits.js';
 import { SnapshotEntry } from './snapshotEntry.js';
 import { StreamHub, type StreamFormat } from './streamHub.js';
 
@@ -26,8 +27,27 @@ export interface RelayOptions {
   host?: string;
   /** When non-empty, flag endpoints need `Authorization: Bearer <one of these>`. */
   tokens?: string[];
-  /** Origins allowed by CORS (`*` allows any). Empty: no CORS headers. */
+  /**
+   * Origins allowed by CORS to read the flag endpoints: listed ones are answered with their
+   * origin and credentials; `*` allows any, answered `*` without credentials. Empty: no CORS
+   * headers. `/healthz` and `/metrics` never answer CORS.
+   */
   corsOrigins?: string[];
+  /**
+   * Serve `/healthz` and `/metrics` on this port (0 picks one) instead of with the flag
+   * endpoints, which then answer 404 for them. Default: on the main port.
+   */
+  adminPort?: number;
+  /** Interface of the admin port (default 127.0.0.1). */
+  adminHost?: string;
+  /** Time a client has to send complete request headers (default 15 000 ms). */
+  headersTimeoutMs?: number;
+  /**
+   * Time a client has to send a whole request, and to take a whole non-stream response
+   * (default 30 000 ms). Streams stay open. A request whose body is still arriving when it is
+   * answered has its connection closed.
+   */
+  requestTimeoutMs?: number;
   /** Maximum open connections (streams included); further connections are refused. */
   maxConnections?: number;
   /** SSE heartbeat comment interval (default 15 000 ms). */
@@ -38,8 +58,16 @@ export interface RelayOptions {
   maxStreamBufferBytes?: number;
   /** Reload debounce for watched files (default 75 ms). */
   debounceMs?: number;
+  /** Longest wait for changes to stop before reloading anyway (default 1 000 ms). */
+  debounceMaxWaitMs?: number;
   /** Watch files for changes (default true). */
   watch?: boolean;
+  /** How often watched files' identities are checked without events (default 2 000 ms). */
+  watchPollMs?: number;
+  /** A file written this recently is read twice that far apart before loading (default 50 ms). */
+  settleMs?: number;
+  /** Flag files larger than this are refused (default 8 MiB). */
+  maxFileBytes?: number;
   logLevel?: LogLevel;
   logger?: Logger;
 }
@@ -49,6 +77,8 @@ export interface Relay {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
+  /** `http://host:port` of `/healthz` and `/metrics` when `adminPort` is set. */
+  readonly adminUrl: string | undefined;
   /** Reloads every source now; resolves true when all loads succeeded. */
   reload(): Promise<boolean>;
   /** Current snapshot of a namespace, if served. */
@@ -63,7 +93,6 @@ export interface Relay {
 
 const MAX_URL_LENGTH = 4096;
 const KEY = /^[-_,A-Za-z0-9]+$/;
-const ALLOWED_HEADERS = ['authorization', 'if-none-match', 'x-flipt-environment', 'accept', 'content-type', 'cache-control', 'last-event-id'];
 
 /** `environment`: the v2 path's; the v1 path has none (only the x-flipt-environment header). */
 type Route =
@@ -91,12 +120,33 @@ function route(parts: string[]): Route {
   return { name: 'unknown' };
 }
 
+/** What a server answers: everything, the flag endpoints only, or health and metrics only. */
+type Surface = 'all' | 'flags' | 'admin';
+
+function serves(surface: Surface, r: Route): boolean {
+  const admin = r.name === 'healthz' || r.name === 'metrics';
+  return surface === 'all' || (surface === 'admin') === admin;
+}
+
+/** The FileSource options given in RelayOptions. */
+function fileOptions(options: RelayOptions): Omit<FileSourceOptions, 'path' | 'logger'> {
+  const keys = ['debounceMs', 'debounceMaxWaitMs', 'watch', 'settleMs', 'maxFileBytes'] as const;
+  const out: Omit<FileSourceOptions, 'path' | 'logger'> = {};
+  for (const key of keys) if (options[key] !== undefined) Object.assign(out, { [key]: options[key] });
+  if (options.watchPollMs !== undefined) out.pollMs = options.watchPollMs;
+  return out;
+}
+
 /** Starts a relay: Flipt's snapshot and stream endpoints over the given sources. */
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   const metrics = new Metrics();
   const tokens = (options.tokens ?? []).map((t) => Buffer.from(t));
-  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const cors = new CorsPolicy(options.corsOrigins ?? [], logger);
+  const limits = {
+    headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_REQUEST_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_LIMITS.requestTimeoutMs,
+  };
   const retryMs = options.retryMs ?? 2000;
   const hub = new StreamHub({
     heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -106,7 +156,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   });
   const sources: Source[] = [...(options.sources ?? [])];
   if (options.file !== undefined) {
-    sources.unshift(new FileSource({ path: options.file, logger, ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }), ...(options.watch === undefined ? {} : { watch: options.watch }) }));
+    sources.unshift(new FileSource({ path: options.file, logger, ...fileOptions(options) }));
   }
   if (options.upstream !== undefined) sources.unshift(new UpstreamSource({ ...options.upstream, logger }));
   if (sources.length === 0) throw new Error('createRelay needs a file, an upstream or a source');
@@ -152,15 +202,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
 
   await Promise.all(sources.map((s) => s.start((update) => apply(s, update))));
 
-  const cors = (req: IncomingMessage): Record<string, string> => {
-    const origin = req.headers.origin;
-    if (!origin || corsOrigins.size === 0) return {};
-    if (!corsOrigins.has('*') && !corsOrigins.has(origin)) return {};
-    return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', 'access-control-expose-headers': 'Etag', vary: 'Origin' };
-  };
-
-  const handle = (req: IncomingMessage, res: ServerResponse): string => {
-    req.resume(); // bodies are never read; drain them
+  const handle = (req: IncomingMessage, res: ServerResponse, surface: Surface): string => {
+    const bodyPending = answerWithoutBody(req, res); // bodies are never read
     const rawUrl = req.url ?? '/';
     if (rawUrl.length > MAX_URL_LENGTH) {
       sendError(res, 414, GrpcCode.InvalidArgument, 'request URI too long');
@@ -175,18 +218,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       sendError(res, 400, GrpcCode.InvalidArgument, 'malformed request URI');
       return 'invalid';
     }
-    const r = route(parts);
-    const corsHeaders = cors(req);
+    const found = route(parts);
+    const r: Route = serves(surface, found) ? found : { name: 'unknown' };
+    // Health and metrics show paths and errors: never readable by other sites' pages.
+    const flagRoute = r.name === 'snapshot' || r.name === 'stream';
+    const corsHeaders = flagRoute ? cors.headers(req) : {};
 
     if (req.method === 'OPTIONS') {
-      const headers: Record<string, string> = { ...corsHeaders };
-      if (corsHeaders['access-control-allow-origin'] && req.headers['access-control-request-method']) {
-        const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-        headers['access-control-allow-methods'] = 'GET, HEAD, OPTIONS';
-        headers['access-control-allow-headers'] = requested.filter((h) => ALLOWED_HEADERS.includes(h)).join(', ') || ALLOWED_HEADERS.join(', ');
-        headers['access-control-max-age'] = '300';
-      }
-      res.writeHead(204, headers);
+      res.writeHead(204, flagRoute ? cors.preflight(req) : {});
       res.end();
       return r.name === 'unknown' ? 'unknown' : `${r.name}:preflight`;
     }
@@ -261,6 +300,10 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       fail(404, GrpcCode.NotFound, `evaluation snapshot for namespace "${r.namespace}" not found`);
       return r.name;
     }
+    if (bodyPending) {
+      fail(400, GrpcCode.InvalidArgument, 'a stream request has no body');
+      return r.name;
+    }
     const include = url.searchParams.getAll('include').flatMap((v) => v.split(','));
     const format: StreamFormat = sse ? (include.includes('snapshot') ? 'sse-inline' : 'sse') : 'ndjson';
     req.socket.setNoDelay(true);
@@ -280,57 +323,66 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     return r.name;
   };
 
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
-    let name = 'unknown';
-    try {
-      name = handle(req, res);
-    } catch (err) {
-      logger.error('request failed', { error: err instanceof Error ? err.stack : String(err), url: req.url });
-      if (!res.headersSent) sendError(res, 500, 13, 'internal error');
-      else res.destroy();
-    }
-    metrics.countRequest(name, res.statusCode);
-  });
-  // Streams are long-lived: no request timeout once the response has started.
-  server.requestTimeout = 0;
-  server.headersTimeout = 15_000;
-  server.keepAliveTimeout = 5_000;
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    else socket.destroy();
-    logger.debug('client error', { error: String(err) });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const createHttpServer = (surface: Surface): Server => {
+    // The response on each connection, while it is being written (no status line then).
+    const responding = new WeakSet<object>();
+    const server = createServer(serverOptions(limits), (req, res) => {
+      let name = 'unknown';
+      responding.add(req.socket);
+      res.once('finish', () => responding.delete(req.socket));
+      try {
+        name = handle(req, res, surface);
+      } catch (err) {
+        logger.error('request failed', { error: err instanceof Error ? err.stack : String(err), url: req.url });
+        if (!res.headersSent) sendError(res, 500, 13, 'internal error');
+        else res.destroy();
+      }
+      // Streams stay open; every other answer must be taken in time.
+      if (name !== 'stream' || res.writableEnded) limitResponseTime(res, limits.requestTimeoutMs);
+      metrics.countRequest(name, res.statusCode);
     });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  logger.info('relay listening', { url, sources: sources.map((s) => s.name) });
+    if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      answerClientError(err, socket, responding.has(socket));
+      logger.debug('client error', { error: String(err) });
+    });
+    return server;
+  };
+
+  const server = createHttpServer(options.adminPort === undefined ? 'all' : 'flags');
+  const admin = options.adminPort === undefined ? undefined : createHttpServer('admin');
+  let url: string;
+  let adminUrl: string | undefined;
+  try {
+    url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    if (admin) adminUrl = await listen(admin, options.adminPort ?? 0, options.adminHost ?? '127.0.0.1');
+  } catch (err) {
+    server.close();
+    admin?.close();
+    hub.closeAll();
+    await Promise.all(sources.map((s) => s.close()));
+    throw err;
+  }
+  logger.info('relay listening', { url, ...(adminUrl ? { adminUrl } : {}), sources: sources.map((s) => s.name) });
 
   let closing: Promise<void> | undefined;
   return {
     url,
-    port: address.port,
+    port: Number(new URL(url).port),
     server,
+    adminUrl,
     reload: async () => (await Promise.all(sources.map((s) => s.reload()))).every(Boolean),
     snapshot: (namespace, environment = 'default') => entries.get(environment)?.get(namespace)?.snapshot,
     sources: () => sources.map((s) => s.state()),
     streams: () => hub.size,
     close: () => {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const servers = admin ? [server, admin] : [server];
+        const stopped = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
         hub.closeAll();
-        server.closeIdleConnections();
+        for (const s of servers) s.closeIdleConnections();
         await Promise.all(sources.map((s) => s.close()));
-        const force = setTimeout(() => server.closeAllConnections(), 2_000);
+        const force = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), 2_000);
         await stopped;
         clearTimeout(force);
         logger.info('relay stopped');

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** gRPC status codes Flipt puts in error bodies. */
 export const GrpcCode = { InvalidArgument: 3, NotFound: 5, Unauthenticated: 16, Unimplemented: 12, Unavailable: 14 } as const;
@@ -55,4 +56,17 @@ export function authorized(req: IncomingMessage, tokens: readonly Buffer[]): boo
   let ok = false;
   for (const token of tokens) if (token.length === given.length && timingSafeEqual(token, given)) ok = true;
   return ok;
+}
+
+/** Listens on `host:port` (0: any free port) and resolves with the server's `http://` URL. */
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
