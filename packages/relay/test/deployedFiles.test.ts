@@ -3,7 +3,8 @@
 // replaced directory, a replaced ancestor (only the identity poll sees it), a file written
 // while it is read (never served half-way), empty files, a busy neighbour and a storm of new
 // files (the debounce has a maximum wait).
-import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync, appendFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -164,7 +165,8 @@ describe('files being written', () => {
     const digests = texts.map((t) => digestOf(t, file));
     writeFileSync(file, texts[0]!);
     // The debounce fires within the writer's pauses (as an editor's), and at most every 100 ms.
-    const relay = await start(file, { debounceMs: 10, debounceMaxWaitMs: 100, settleMs: 300, watchPollMs: 50 });
+    // A settle time far above the writer's pauses: only a stalled writer could look settled.
+    const relay = await start(file, { debounceMs: 10, debounceMaxWaitMs: 100, settleMs: 1000, watchPollMs: 50 });
     const seen: { status: number; etag: string | undefined; flags: number }[] = [];
     let storming = true;
     const poller = (async () => {
@@ -185,13 +187,13 @@ describe('files being written', () => {
       await sleep(30);
     }
     const final = digests[16 % 2]!;
-    await waitFor(async () => (await etag(relay, 'web')) === final, 5000, 'the final file');
+    await waitFor(async () => (await etag(relay, 'web')) === final, 15_000, 'the final file');
     storming = false;
     await poller;
     expect(seen.length).toBeGreaterThan(20);
     const bad = seen.filter((s) => s.status !== 200 || !digests.includes(s.etag!) || s.flags !== 40);
     expect(bad).toEqual([]);
-  });
+  }, 30_000);
 
   it('refuses a reload that would drop every namespace (empty or comment-only), and such a first load', async () => {
     const base = tempRoot();
@@ -221,16 +223,25 @@ describe('the debounce', () => {
     const dir = tempRoot();
     writeFileSync(join(dir, 'features.yaml'), flags('web', 0));
     mkdirSync(join(dir, '.git'));
-    const relay = await start(dir, { debounceMs: 75 });
-    let n = 0;
-    const neighbour = setInterval(() => {
-      appendFileSync(join(dir, 'app.log'), `line ${n++}\n`);
-      writeFileSync(join(dir, '.git', 'index.lock'), String(n));
-      writeFileSync(join(dir, '.features.yaml.swp'), String(n));
-      writeFileSync(join(dir, 'features.yaml~'), String(n));
-    }, 30);
-    cleanups.push(() => clearInterval(neighbour));
-    await waitFor(() => n > 5, 5000, 'the neighbour to be writing');
+    // A long quiet period, so that only a neighbour that counts could hold the reload back.
+    const relay = await start(dir, { debounceMs: 400 });
+    // Another process, as a real neighbour is: a log line every 5 ms, now and then other noise.
+    const neighbour = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'); const p = require('path'); const d = process.argv[1]; let n = 0;
+         setInterval(() => {
+           fs.appendFileSync(p.join(d, 'app.log'), 'line ' + n++ + '\\n');
+           if (n % 10 === 0) for (const f of ['.git/index.lock', '.features.yaml.swp', 'features.yaml~']) fs.writeFileSync(p.join(d, f), String(n));
+         }, 5);`,
+        dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    cleanups.push(() => neighbour.kill());
+    const logLines = () => (existsSync(join(dir, 'app.log')) ? readFileSync(join(dir, 'app.log'), 'utf8').split('\n').length : 0);
+    await waitFor(() => logLines() > 20 && existsSync(join(dir, 'features.yaml~')), 5000, 'the neighbour to be writing');
     const tmp = join(dir, 'features.yaml.tmp');
     writeFileSync(tmp, flags('web', 1));
     renameSync(tmp, join(dir, 'features.yaml'));
