@@ -20,7 +20,8 @@ export const DEFAULT_REQUEST_LIMITS: RequestLimits = { headersTimeoutMs: 15_000,
  */
 export function serverOptions(limits: RequestLimits): ServerOptions {
   return {
-    headersTimeout: limits.headersTimeoutMs,
+    // Node refuses a headers timeout longer than the request timeout (which includes the headers).
+    headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
     requestTimeout: limits.requestTimeoutMs,
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
     maxHeaderSize: 16 * 1024,
