@@ -1,20 +1,14 @@
-#!/usr/bin/env node
-// pnpm bench:relay [-- --clients 1000,10000]
-// Starts the built relay CLI in its own process on a temp flag file, opens N concurrent SSE
-// streams over loopback (raw sockets, so the client side stays cheap), changes the file, and
-// reports how long until every client has the change, plus the relay's memory.
-// Needs `pnpm -r build` first.
+// Part of `pnpm bench:relay` (bench/run.mjs): starts the built relay CLI in its own process on a
+// temp flag file, opens N concurrent SSE streams over loopback (raw sockets, so the client side
+// stays cheap), changes the file, and reports how long until every client has the change, plus
+// the relay's memory. Needs `pnpm -r build` first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { clients: { type: 'string', default: '1000,10000' }, changes: { type: 'string', default: '3' } } });
-const SIZES = values.clients.split(',').map(Number);
-const CHANGES = Number(values.changes);
 const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 
 const flags = (n) => `version: "1.6"
@@ -72,7 +66,7 @@ function openClient({ host, port }, onEvent) {
   });
 }
 
-async function runSize(n) {
+async function runSize(n, changes) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const file = join(dir, 'features.yaml');
   writeFileSync(file, flags(0));
@@ -97,7 +91,7 @@ async function runSize(n) {
   await new Promise((r) => setTimeout(r, 500));
   const rssOpen = rssMb(relay.child.pid);
   const results = [];
-  for (let c = 1; c <= CHANGES; c++) {
+  for (let c = 1; c <= changes; c++) {
     const times = [];
     const done = new Promise((resolve) => (pending = { start: 0, times, done: resolve }));
     pending.start = performance.now();
@@ -123,13 +117,17 @@ async function runSize(n) {
 }
 
 const fmt = (x) => x.toFixed(1);
-console.log('Latency is measured from the file rename to each client receiving the SSE event (includes the 75 ms watch debounce and the reload).');
-for (const n of SIZES) {
-  const r = await runSize(n);
-  console.log(`\n${n} concurrent SSE streams (opened in ${fmt(r.openSeconds)} s)`);
-  for (const [i, x] of r.results.entries()) {
-    console.log(`  change ${i + 1}: ${x.received}/${n} clients updated; p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, last ${fmt(x.max)} ms`);
+
+/** Runs the stream fan-out bench for each client count in `sizes`, `changes` changes each. */
+export async function benchStreams({ sizes, changes }) {
+  console.log('Latency is measured from the file rename to each client receiving the SSE event (includes the 75 ms watch debounce and the reload).');
+  for (const n of sizes) {
+    const r = await runSize(n, changes);
+    console.log(`\n${n} concurrent SSE streams (opened in ${fmt(r.openSeconds)} s)`);
+    for (const [i, x] of r.results.entries()) {
+      console.log(`  change ${i + 1}: ${x.received}/${n} clients updated; p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, last ${fmt(x.max)} ms`);
+    }
+    console.log(`  relay broadcast loop (last change): ${fmt(r.broadcastMs)} ms`);
+    console.log(`  relay RSS: idle ${fmt(r.rssIdle)} MB, with streams ${fmt(r.rssOpen)} MB, after changes ${fmt(r.rssPeak)} MB`);
   }
-  console.log(`  relay broadcast loop (last change): ${fmt(r.broadcastMs)} ms`);
-  console.log(`  relay RSS: idle ${fmt(r.rssIdle)} MB, with streams ${fmt(r.rssOpen)} MB, after changes ${fmt(r.rssPeak)} MB`);
 }

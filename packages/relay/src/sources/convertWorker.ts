@@ -1,6 +1,7 @@
 // The conversion worker's entry (started by WorkerConverter): converts flag files and
 // serializes and compresses each namespace's body here, off the relay's event loop, then hands
 // the flags out in slices so that the relay never spends long taking one message in.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { SnapshotFlag } from '@flagcast/core';
 import { convertFlagFiles, FlagFileError } from '../convert/index.js';
@@ -24,7 +25,7 @@ port.on('message', (message: ToWorker) => {
         namespaces.push({ key, head: { ...snapshot, flags: [] }, flagCount: snapshot.flags.length, body, gzip: gzipBody(body), brotli: brotliBody(body) });
         flags.set(key, snapshot.flags);
       }
-      post({ type: 'converted', id: message.id, namespaces, warnings });
+      post({ type: 'converted', id: message.id, namespaces, warnings, heapBytes: getHeapStatistics().total_heap_size });
     } catch (err) {
       const error =
         err instanceof FlagFileError

@@ -19,7 +19,7 @@ export type ToWorker =
   | { type: 'release'; id: number };
 
 export type FromWorker =
-  | { type: 'converted'; id: number; namespaces: ConvertedNamespace[]; warnings: ConvertWarning[] }
+  | { type: 'converted'; id: number; namespaces: ConvertedNamespace[]; warnings: ConvertWarning[]; heapBytes: number }
   | { type: 'failed'; id: number; error: { file?: string; reason: string; line?: number; column?: number } }
   | { type: 'flags'; id: number; flags: SnapshotFlag[] };
 
@@ -40,6 +40,8 @@ export interface WorkerConverterOptions {
 
 /** Flags per message: small enough that taking one in stays far below a millisecond or so. */
 const FLAGS_PER_SLICE = 250;
+/** A worker whose heap grew past this (a large file) is ended after its conversion, so the memory is returned. */
+const KEEP_WORKER_HEAP_BYTES = 256 * 1024 * 1024;
 const WORKER_URL = new URL('./convertWorker.js', import.meta.url);
 
 /**
@@ -92,7 +94,8 @@ export class WorkerConverter {
         result.bodies.set(ns.key, toBuffer(ns.body));
         result.encoded.set(ns.key, { gzip: toBuffer(ns.gzip), brotli: toBuffer(ns.brotli) });
       }
-      this.worker?.postMessage({ type: 'release', id } satisfies ToWorker);
+      if (reply.heapBytes > KEEP_WORKER_HEAP_BYTES) this.stop(new Error('the conversion worker was ended to return its memory'));
+      else this.worker?.postMessage({ type: 'release', id } satisfies ToWorker);
       return result;
     } finally {
       clearTimeout(timer);

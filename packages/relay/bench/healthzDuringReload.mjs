@@ -1,0 +1,153 @@
+// Part of `pnpm bench:relay` (bench/run.mjs): how long /healthz takes to answer while the relay
+// reloads a large flag file (20,000 flags by default). The built CLI runs in its own process;
+// /healthz is probed open-loop (a request every 5 ms whether or not the last one came back, so
+// a stalled event loop shows as many slow answers, not as one), from the rename of a new file
+// until an SSE client has the change. Needs `pnpm -r build` first.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
+const PROBE_EVERY_MS = 5;
+
+const flagFile = (count, rev) => {
+  let text = 'version: "1.6"\nflags:\n';
+  for (let i = 0; i < count; i++) {
+    text += `  - key: flag-${i}
+    name: Flag ${i}
+    enabled: true
+    variants: [{key: a, default: ${rev % 2 === 0}}, {key: b, attachment: {rev: ${rev}, i: ${i}}}]
+    rules:
+      - segment: beta
+        distributions: [{variant: a, rollout: 50}, {variant: b, rollout: 50}]
+`;
+  }
+  return `${text}segments:
+  - key: beta
+    name: Beta
+    match_type: ALL_MATCH_TYPE
+    constraints: [{type: STRING_COMPARISON_TYPE, property: plan, operator: eq, value: beta}]
+`;
+};
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+async function startRelay(file) {
+  const child = spawn(process.execPath, [BIN, '--file', file, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const address = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on http:\/\/([\d.]+):(\d+)/.exec(out);
+      if (m) resolve({ host: m[1], port: Number(m[2]) });
+    });
+    child.on('exit', (code) => reject(new Error(`relay exited ${code}`)));
+  });
+  return { child, ...address };
+}
+
+/** An SSE client that calls `onChange` with each etag after the first event. */
+function openStream({ host, port }, onChange) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, host, () => socket.write(`GET /client/v2/environments/default/namespaces/default/stream HTTP/1.1\r\nhost: ${host}\r\naccept: text/event-stream\r\n\r\n`));
+    socket.setEncoding('utf8');
+    let first = true;
+    socket.on('data', (chunk) => {
+      for (const m of chunk.matchAll(/"etag":"([0-9a-f]+)"/g)) {
+        if (first) {
+          first = false;
+          resolve(socket);
+        } else onChange(m[1]);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Probes /healthz every PROBE_EVERY_MS until stopped; resolves with the latencies (ms). */
+function probe({ host, port }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const latencies = [];
+  let failures = 0;
+  let stopped = false;
+  const pending = new Set();
+  const fire = () => {
+    const start = performance.now();
+    const done = new Promise((resolve) => {
+      const req = get({ host, port, path: '/healthz', agent, timeout: 60_000 }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - start);
+          else failures++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failures++;
+        resolve();
+      });
+    });
+    pending.add(done);
+    void done.then(() => pending.delete(done));
+  };
+  const timer = setInterval(() => !stopped && fire(), PROBE_EVERY_MS);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(pending);
+      agent.destroy();
+      return { latencies, failures };
+    },
+  };
+}
+
+/** Reloads a `flags`-flag file `reloads` times while probing /healthz; prints the figures. */
+export async function benchHealthz({ flags, reloads }) {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-healthz-'));
+  const file = join(dir, 'features.yaml');
+  writeFileSync(file, flagFile(flags, 0));
+  const bytes = statSync(file).size;
+  const started = performance.now();
+  const relay = await startRelay(file);
+  console.log(`\n/healthz while reloading a ${flags.toLocaleString('en-US')}-flag file (${(bytes / 1e6).toFixed(1)} MB); first load and start ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  let changed = () => {};
+  const stream = await openStream(relay, (etag) => changed(etag));
+  const idle = probe(relay);
+  await new Promise((r) => setTimeout(r, 1000));
+  const baseline = await idle.stop();
+  let peakRss = rssMb(relay.child.pid);
+  const all = [];
+  for (let rev = 1; rev <= reloads; rev++) {
+    const next = join(dir, '.features.yaml.next');
+    writeFileSync(next, flagFile(flags, rev));
+    const during = probe(relay);
+    const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMb(relay.child.pid))), 100);
+    const t0 = performance.now();
+    const arrived = new Promise((resolve) => (changed = resolve));
+    renameSync(next, file);
+    await arrived;
+    const reloadMs = performance.now() - t0;
+    clearInterval(rssTimer);
+    const { latencies, failures } = await during.stop();
+    latencies.sort((a, b) => a - b);
+    all.push(...latencies);
+    await new Promise((r) => setTimeout(r, 2000));
+    console.log(
+      `  reload ${rev}: change to clients in ${(reloadMs / 1000).toFixed(1)} s; /healthz ${latencies.length} answers, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1).toFixed(1)} ms${failures ? `, ${failures} failed` : ''}; RSS 2 s later ${rssMb(relay.child.pid).toFixed(0)} MB`,
+    );
+  }
+  all.sort((a, b) => a - b);
+  baseline.latencies.sort((a, b) => a - b);
+  console.log(`  idle: /healthz p50 ${percentile(baseline.latencies, 50).toFixed(1)} ms, p99 ${percentile(baseline.latencies, 99).toFixed(1)} ms`);
+  console.log(`  during reloads: /healthz p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms (goal: p99 < 100 ms); relay peak RSS ${peakRss.toFixed(0)} MB`);
+  stream.destroy();
+  relay.child.kill('SIGTERM');
+  await new Promise((r) => relay.child.on('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+}
