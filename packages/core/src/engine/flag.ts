@@ -1,4 +1,4 @@
-import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from './types.js';
+import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from '../types.js';
 import { compileGroup, matchGroup, type SegmentGroup } from './segment.js';
 import { crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32.js';
 

@@ -1,5 +1,5 @@
-import type { Snapshot } from './types.js';
-import { SnapshotError } from './errors.js';
+import type { Snapshot } from '../types.js';
+import { SnapshotError } from '../errors.js';
 import { isWellFormed, toWellFormed } from './wellFormed.js';
 
 /*

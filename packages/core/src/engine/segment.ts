@@ -1,4 +1,4 @@
-import type { EvaluationContext, SnapshotSegment } from './types.js';
+import type { EvaluationContext, SnapshotSegment } from '../types.js';
 import { compileConstraint, testConstraint, type Constraint } from './constraint.js';
 
 interface Segment {

@@ -8,10 +8,10 @@ import type {
   Snapshot,
   SnapshotFlag,
   VariantEvaluationResponse,
-} from './types.js';
-import { EvaluationError, type EvaluationErrorCode } from './errors.js';
+} from '../types.js';
+import { EvaluationError, type EvaluationErrorCode } from '../errors.js';
 import { compileFlag, evaluateFlag, type CompiledFlag } from './flag.js';
-import { isWellFormed, toWellFormed } from './wellFormed.js';
+import { isWellFormed, toWellFormed } from '../snapshot/wellFormed.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 

@@ -1,5 +1,6 @@
-import type { BooleanEvaluationResponse, VariantEvaluationResponse } from './types.js';
-import { toEvaluationContext, type FlagClient, type LooseContext } from './createFlagClient.js';
+import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '../types.js';
+import type { FlagClient } from './clientTypes.js';
+import { toEvaluationContext, type LooseContext } from './evaluationContext.js';
 
 export interface WatchedFlag {
   flagKey: string;

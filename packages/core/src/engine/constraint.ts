@@ -1,6 +1,6 @@
-import type { SnapshotConstraint } from './types.js';
+import type { SnapshotConstraint } from '../types.js';
 import { parseDateTime } from './parseDateTime.js';
-import { isWellFormed, toWellFormed } from './wellFormed.js';
+import { isWellFormed, toWellFormed } from '../snapshot/wellFormed.js';
 
 /*
  * A constraint is compiled once, when the snapshot is built: its type becomes the kind of

@@ -1,4 +1,4 @@
-import type { Snapshot, SnapshotFlag, SnapshotSegment } from './types.js';
+import type { Snapshot, SnapshotFlag, SnapshotSegment } from '../types.js';
 
 /**
  * Per-flag fingerprints of a snapshot, to tell which flags a new snapshot changed. A
