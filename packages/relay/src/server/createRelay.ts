@@ -276,7 +276,9 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
     if (sse) res.write(`retry: ${retryMs}\n\n`);
-    hub.add(streamKey(environment, r.namespace), res, format, digest, entry);
+    // A client says how large an event it accepts; larger snapshots go as notifications it follows with a GET.
+    const maxEventBytes = Number(url.searchParams.get('maxEventBytes'));
+    hub.add(streamKey(environment, r.namespace), res, format, digest, entry, Number.isSafeInteger(maxEventBytes) && maxEventBytes > 0 ? maxEventBytes : Infinity);
     return r.name;
   };
 
