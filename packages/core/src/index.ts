@@ -13,6 +13,8 @@ export type {
   TransportMode,
 } from './client/clientTypes.js';
 export type { ConnectionState } from './transport/connectionLoop.js';
+export { createNetworkSource, type NetworkSource, type NetworkSink, type NetworkSourceOptions } from './transport/networkSource.js';
+export type { Endpoint, ServerApi } from './transport/endpoints.js';
 export type { CacheEntry, SnapshotCache } from './cache/snapshotCache.js';
 export { watchFlag, type WatchedFlag } from './client/watchFlag.js';
 export { EvaluationError, SnapshotError, FlagClientError, type EvaluationErrorCode, type FlagClientErrorCode } from './errors.js';
