@@ -65,7 +65,8 @@ export class FlagcastWebProvider implements Provider {
       });
     } catch (error) {
       // The client only gives up when no snapshot can ever come (401/403 and nothing cached).
-      throw new ProviderFatalError(`Flagcast: ${(error as Error).message}`, { cause: error });
+      const options = this.#options;
+      throw new ProviderFatalError(`Flagcast${'url' in options ? ` (${options.url})` : ''}: ${(error as Error).message}`, { cause: error });
     }
     this.#ready = true;
     this.#live = client.connection === 'open';

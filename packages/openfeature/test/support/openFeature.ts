@@ -60,7 +60,9 @@ export function recordEvents(client: Client): EventRecorder {
 
 /** Back to a fresh SDK: closes every provider (their `onClose`), drops contexts and handlers. */
 export async function resetOpenFeature(): Promise<void> {
-  await OpenFeature.clearProviders();
+  // Contexts first: a context change marks even the no-op provider READY, and a recorder of the
+  // next test would see that as a Ready at once.
   await OpenFeature.clearContexts();
+  await OpenFeature.clearProviders();
   OpenFeature.clearHandlers();
 }
