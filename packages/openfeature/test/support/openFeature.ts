@@ -6,7 +6,7 @@ import { OpenFeature, ProviderEvents, type Client, type EventDetails } from '@op
 
 export interface RecordedEvent {
   type: ProviderEvents;
-  details: EventDetails | undefined;
+  details: (EventDetails & { flagsChanged?: string[] }) | undefined;
   /** `client.providerStatus` right after the event. */
   status: string;
 }
@@ -29,10 +29,12 @@ export function recordEvents(client: Client): EventRecorder {
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();
   for (const type of Object.values(ProviderEvents)) {
-    client.addHandler(type, (details) => {
-      events.push({ type, details, status: client.providerStatus });
+    const handler = (details?: EventDetails) => {
+      events.push({ type, details: details as RecordedEvent['details'], status: client.providerStatus });
       for (const wake of [...waiters]) wake();
-    });
+    };
+    client.addHandler(type, handler);
+    recorders.push(() => client.removeHandler(type, handler));
   }
   const nth = (type: ProviderEvents, count: number, timeout = 5_000) =>
     new Promise<RecordedEvent>((resolve, reject) => {
@@ -58,11 +60,15 @@ export function recordEvents(client: Client): EventRecorder {
   };
 }
 
-/** Back to a fresh SDK: closes every provider (their `onClose`), drops contexts and handlers. */
+// The SDK keeps a client's handlers across tests (clients of one domain share an emitter).
+const recorders: Array<() => void> = [];
+
+/** Back to a fresh SDK: closes every provider (their `onClose`), drops contexts, handlers and recorders. */
 export async function resetOpenFeature(): Promise<void> {
   // Contexts first: a context change marks even the no-op provider READY, and a recorder of the
   // next test would see that as a Ready at once.
   await OpenFeature.clearContexts();
   await OpenFeature.clearProviders();
   OpenFeature.clearHandlers();
+  for (const remove of recorders.splice(0)) remove();
 }
