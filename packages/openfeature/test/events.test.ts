@@ -192,12 +192,22 @@ describe('lifecycle', () => {
     const server = await live();
     const client = createFlagClient({ url: server.url, cache: 'none' });
     ownClients.push(client);
+    // Count the provider's subscriptions still held on the client.
+    const subscribe = client.subscribe;
+    let subscribed = 0;
+    client.subscribe = (listener) => {
+      const stop = subscribe(listener);
+      subscribed++;
+      return () => void (subscribed--, stop());
+    };
     const provider = new FlagcastWebProvider({ client });
     expect(provider.client).toBe(client);
     await OpenFeature.setProviderAndWait(provider, { targetingKey: 'user-1' });
     const emitted: EventDetails[] = [];
     provider.events.addHandler(ProviderEvents.ConfigurationChanged, (details) => void emitted.push(details!));
+    expect(subscribed).toBe(1);
     await OpenFeature.clearProviders();
+    expect(subscribed).toBe(0);
     expect(client.status).toBe('ready');
     const seen = new Promise<readonly string[]>((resolve) => client.subscribe(({ changedFlags }) => changedFlags.length && resolve(changedFlags)));
     server.setSnapshot(s2);
