@@ -1,8 +1,5 @@
 import { toEvaluationContext, type EvaluationReason, type FlagClient, type LooseContext } from '@flagcast/core';
-import { ErrorCode, TypeMismatchError, type EvaluationContext, type ResolutionDetails } from '@openfeature/web-sdk';
-
-/** The resolver OpenFeature called: which type of value the app asked for. */
-export type FlagValueType = 'boolean' | 'string' | 'number' | 'object';
+import { ErrorCode, TypeMismatchError, type EvaluationContext, type FlagValueType, type ResolutionDetails } from '@openfeature/web-sdk';
 
 // Flipt's reasons as Flipt's own OFREP endpoint names them.
 const reasons: Partial<Record<EvaluationReason, string>> = {
@@ -14,6 +11,7 @@ const reasons: Partial<Record<EvaluationReason, string>> = {
 /**
  * One OpenFeature resolution from the client's engine. Never throws: a flag that cannot be
  * evaluated gives the default value, reason `ERROR` and an OpenFeature error code.
+ * @param type Which resolver OpenFeature called: the type of value the app asked for.
  */
 export function resolveFlag<T>(client: FlagClient, type: FlagValueType, flagKey: string, defaultValue: T, context: EvaluationContext): ResolutionDetails<T> {
   try {
