@@ -1,5 +1,6 @@
-import { createFlagClient, type FlagClient, type FlagClientEvent, type FlagClientOptions } from '@flagcast/core';
+import { createFlagClient, type FlagClient, type FlagClientError, type FlagClientEvent, type FlagClientOptions } from '@flagcast/core';
 import {
+  GeneralError,
   OpenFeatureEventEmitter,
   ProviderEvents,
   ProviderFatalError,
@@ -41,6 +42,8 @@ export class FlagcastWebProvider implements Provider {
   #abandon: ((error: Error) => void) | undefined;
   /** The SDK knows the provider is ready (initialize resolved): events are due from now on. */
   #ready = false;
+  /** initialize failed without a fatal error: the first snapshot makes the provider Ready. */
+  #awaitingFirstSnapshot = false;
   /** The connection has been open since the provider became ready. */
   #live = false;
   #stale = false;
@@ -64,9 +67,14 @@ export class FlagcastWebProvider implements Provider {
         client.ready().then(resolve, reject);
       });
     } catch (error) {
-      // The client only gives up when no snapshot can ever come (401/403 and nothing cached).
       const options = this.#options;
-      throw new ProviderFatalError(`Flagcast${'url' in options ? ` (${options.url})` : ''}: ${(error as Error).message}`, { cause: error });
+      const message = `Flagcast${'url' in options ? ` (${options.url})` : ''}: ${(error as Error).message}`;
+      const code = (error as FlagClientError).code;
+      // 401/403 with nothing to evaluate: no snapshot can ever come.
+      if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN') throw new ProviderFatalError(message, { cause: error });
+      // A wrong namespace (404), a timeout: the client keeps trying, and Ready follows its first snapshot.
+      this.#awaitingFirstSnapshot = client.status !== 'closed';
+      throw new GeneralError(message, { cause: error });
     }
     this.#ready = true;
     this.#live = client.connection === 'open';
@@ -82,7 +90,7 @@ export class FlagcastWebProvider implements Provider {
     this.#unsubscribe?.();
     this.#abandon?.(new Error(`the provider was closed before its first snapshot`));
     this.#unsubscribe = this.#abandon = undefined;
-    this.#ready = this.#live = this.#stale = false;
+    this.#ready = this.#live = this.#stale = this.#awaitingFirstSnapshot = false;
     if (!('client' in this.#options)) this.client.close();
   }
 
@@ -113,6 +121,14 @@ export class FlagcastWebProvider implements Provider {
   }
 
   #onClientEvent({ changedFlags }: FlagClientEvent): void {
+    if (!this.#ready && this.#awaitingFirstSnapshot && this.client.status === 'ready') {
+      // initialize failed (a timeout, a 404), then the snapshot came after all.
+      this.#awaitingFirstSnapshot = false;
+      this.#ready = true;
+      this.#live = this.client.connection === 'open';
+      this.events.emit(ProviderEvents.Ready);
+      return;
+    }
     if (!this.#ready) return; // until then, the SDK's Ready (initialize resolving) covers everything
     const { connection } = this.client;
     if (changedFlags.length) this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [...changedFlags] });

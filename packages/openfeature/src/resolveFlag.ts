@@ -1,4 +1,4 @@
-import { toEvaluationContext, type EvaluationReason, type FlagClient, type LooseContext } from '@flagcast/core';
+import { toEvaluationContext, type EvaluationReason, type FlagClient, type ContextValue } from '@flagcast/core';
 import { ErrorCode, TypeMismatchError, type EvaluationContext, type FlagValueType, type ResolutionDetails } from '@openfeature/web-sdk';
 
 // Flipt's reasons as Flipt's own OFREP endpoint names them.
@@ -17,7 +17,7 @@ export function resolveFlag<T>(client: FlagClient, type: FlagValueType, flagKey:
   try {
     const { targetingKey, ...attributes } = context;
     // Flipt contexts are flat: a structure (object, array) goes as its JSON text.
-    const loose: LooseContext = Object.create(null);
+    const loose: Record<string, ContextValue> = Object.create(null);
     for (const [key, value] of Object.entries(attributes)) loose[key] = value instanceof Object && !(value instanceof Date) ? JSON.stringify(value) : value;
     // A missing targetingKey reaches the engine as it is, and comes back as TARGETING_KEY_MISSING.
     const request = { flagKey, entityId: targetingKey!, context: toEvaluationContext(loose) };

@@ -177,6 +177,39 @@ describe('PROVIDER_FATAL: 401/403 with nothing to evaluate', () => {
   });
 });
 
+describe('not fatal: a wrong namespace (404) or a timeout', () => {
+  it('404: initialize fails with a general error naming the URL; the namespace created later makes it Ready', async () => {
+    server = await startFlagServer({ dialect: 'relay' }); // serves nothing yet: 404
+    const recorder = recordEvents(sdk());
+    const error = await OpenFeature.setProviderAndWait(providerFor(server), { targetingKey: 'user-1' }).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(error?.code).toBe('GENERAL');
+    expect(error?.message).toContain(`${server.url}/client/v2/environments/default/namespaces/default/`);
+    expect(error?.message).toContain('404');
+    expect(sdk().providerStatus).toBe(ProviderStatus.ERROR);
+    server.setSnapshot(s1);
+    await recorder.next(ProviderEvents.Ready);
+    expect(sdk().providerStatus).toBe(ProviderStatus.READY);
+    expect(sdk().getBooleanValue('a', false)).toBe(true);
+  });
+
+  it('a timeout (readyTimeoutMs): an error, then Ready once the server answers', async () => {
+    const s = await live();
+    s.hold('any');
+    const recorder = recordEvents(sdk());
+    const error = await OpenFeature.setProviderAndWait(providerFor(s, { readyTimeoutMs: 100 }), { targetingKey: 'user-1' }).then(
+      () => undefined,
+      (e: unknown) => e as { code: string },
+    );
+    expect(error?.code).toBe('GENERAL');
+    s.release();
+    await recorder.next(ProviderEvents.Ready);
+    expect(sdk().getBooleanValue('a', false)).toBe(true);
+  });
+});
+
 describe('lifecycle', () => {
   it('onClose closes the client the provider created (its stream ends)', async () => {
     const server = await live();
