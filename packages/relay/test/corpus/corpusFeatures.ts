@@ -4,7 +4,7 @@
  * corpus must cover REQUIRED_FEATURES, so a file cannot say it covers something it does not.
  */
 import type { Snapshot, SnapshotSegment } from '@flagcast/core';
-import { isAlias, isMap, isPair, isScalar, parseAllDocuments, visit } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import { CONSTRAINT_OPERATORS, SUPPORTED_VERSIONS } from '../../src/convert/flagSchema.js';
 import type { FlagFile } from '../../src/index.js';
 
@@ -60,6 +60,9 @@ export const REQUIRED_FEATURES: readonly string[] = [
   'distribution:split',
   'distribution:none',
   'distribution:under-100',
+  'one-of:json-string',
+  'one-of:list',
+  'variant:duplicate-key',
   'zero:rollout',
   'zero:threshold',
   'threshold:100',
@@ -80,7 +83,19 @@ function sourceFeatures(files: readonly FlagFile[], out: Set<string>): void {
       const top = doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>;
       out.add('version' in top ? `version:${String(top['version'])}` : 'version:absent');
       if (top['namespace'] !== null && typeof top['namespace'] === 'object') out.add('namespace:mapping');
+      for (const flag of (top['flags'] ?? []) as { variants?: { key: string }[] }[]) {
+        const keys = (flag.variants ?? []).map((v) => v.key);
+        if (new Set(keys).size < keys.length) out.add('variant:duplicate-key');
+      }
       visit(doc, {
+        Map: (_, map) => {
+          // A one-of constraint: its list written in a string (before 1.6) or as a YAML list.
+          const operator = map.get('operator');
+          if (operator !== 'isoneof' && operator !== 'isnotoneof') return;
+          const value = map.get('value', true);
+          if (isSeq(value)) out.add('one-of:list');
+          else if (isScalar(value) && typeof value.value === 'string') out.add('one-of:json-string');
+        },
         Alias: () => void out.add('yaml:anchor'),
         Pair: (_, pair) => {
           if (!isPair(pair) || !isScalar(pair.key)) return;

@@ -85,7 +85,7 @@ export const LOADING: LoadingEntry[] = [
   },
   {
     path: 'v1.5-one-of-json-strings.yaml',
-    exercises: ['version:1.5', 'constraint:STRING:isoneof', 'constraint:STRING:isnotoneof', 'constraint:NUMBER:isnotoneof', 'constraint:ENTITY_ID:isoneof'],
+    exercises: ['version:1.5', 'one-of:json-string', 'constraint:STRING:isoneof', 'constraint:STRING:isnotoneof', 'constraint:NUMBER:isnotoneof', 'constraint:ENTITY_ID:isoneof'],
     contexts: [
       { plan: 'team', open_tickets: '1', language: 'en' },
       { plan: 'free', open_tickets: '3', language: 'de' },
@@ -98,7 +98,7 @@ export const LOADING: LoadingEntry[] = [
   },
   {
     path: 'v1.6-one-of-lists.yaml',
-    exercises: ['version:1.6', 'constraint:STRING:isoneof', 'constraint:STRING:isnotoneof', 'constraint:NUMBER:isoneof', 'constraint:NUMBER:isnotoneof', 'constraint:ENTITY_ID:isoneof', 'zero:threshold'],
+    exercises: ['version:1.6', 'one-of:list', 'constraint:STRING:isoneof', 'constraint:STRING:isnotoneof', 'constraint:NUMBER:isoneof', 'constraint:NUMBER:isnotoneof', 'constraint:ENTITY_ID:isoneof', 'zero:threshold'],
     contexts: [
       { region: 'eu-west', platform: 'pc', level: '1' },
       { region: 'us-east', platform: 'handheld', level: '10' },
@@ -211,6 +211,11 @@ export const LOADING: LoadingEntry[] = [
     exercises: ['zero:rollout', 'zero:threshold', 'threshold:100', 'distribution:under-100', 'segment:no-constraints', 'constraint:empty-value', 'flag:disabled'],
     neverMatch: { 'blank-nickname': "Flipt's client engine never matches an empty context value (only empty, notempty and notpresent look at one)" },
     contexts: [{ nickname: '' }, { nickname: 'ace' }, {}],
+  },
+  {
+    path: 'duplicate-variant-keys.yaml',
+    exercises: ['variant:duplicate-key', 'default-variant', 'distribution:split', 'constraint:BOOLEAN:true'],
+    contexts: [{ on_sale: 'true' }, { on_sale: 'false' }, {}],
   },
   {
     path: 'flags.json',
