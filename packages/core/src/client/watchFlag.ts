@@ -2,10 +2,10 @@ import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '../ty
 import type { FlagClient } from './clientTypes.js';
 import { toEvaluationContext, type LooseContext } from './evaluationContext.js';
 
-export interface WatchedFlag {
+export interface WatchedFlag<C extends LooseContext<C> = LooseContext> {
   flagKey: string;
   entityId: string;
-  context?: LooseContext;
+  context?: C | undefined;
   type: 'boolean' | 'variant';
 }
 
@@ -21,7 +21,7 @@ type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
  * const stop = watchFlag(client, { flagKey: 'new-checkout', entityId: 'user-1', type: 'boolean' },
  *   (result) => render(result?.enabled ?? false));
  */
-export function watchFlag(client: FlagClient, flag: WatchedFlag, callback: (result: Result | undefined) => void): () => void {
+export function watchFlag<C extends LooseContext<C>>(client: FlagClient, flag: WatchedFlag<C>, callback: (result: Result | undefined) => void): () => void {
   const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: toEvaluationContext(flag.context) };
   const evaluate = (): Result | undefined => {
     try {
