@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'scripts/pack-check');
-const packages = ['core', 'react', 'relay'];
+const packages = ['core', 'react', 'relay', 'openfeature'];
 // What the app installs from the registry besides the tarballs: the repository's own versions.
 const registryPackages = ['react@19.3.1', 'react-dom@19.3.1', '@types/react@19.3.0', 'typescript@5.9.3'];
 const modes = { nodenext: 'nodenext', node16: 'node16', bundler: 'esnext' }; // moduleResolution → module
