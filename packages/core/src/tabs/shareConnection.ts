@@ -59,7 +59,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   let lastError: SharedError | null = null;
   let release: (() => void) | undefined;
   let waiting: AbortController | undefined;
-  let beat: ReturnType<typeof setInterval> | undefined;
+  let stopBeating: (() => void) | undefined;
 
   const post = (message: TabMessage) => {
     try {
@@ -193,7 +193,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     heardAt = Date.now();
     post({ kind: 'hello', digest: store.getState().digest });
     requestLock(false);
-    beat = setInterval(tick, config.heartbeatMs);
+    stopBeating = env.every(config.heartbeatMs, tick);
   }
 
   /** Lets the lock and the channel go (bfcache, close): another tab leads at once. */
@@ -202,7 +202,8 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     stepDown();
     waiting?.abort();
     waiting = undefined;
-    clearInterval(beat);
+    stopBeating?.();
+    stopBeating = undefined;
     channel?.close();
     channel = undefined;
   }

@@ -11,6 +11,8 @@ export interface TabEnvironment {
   on(event: 'pagehide' | 'pageshow' | 'resume', listener: (event: { persisted?: boolean }) => void): () => void;
   /** A SHA-256 hex digest (credentials are told apart by it, never shown in the clear). */
   hash(text: string): Promise<string>;
+  /** Calls `tick` every `ms` on the page's timers (throttled while hidden, stopped while frozen). Returns the canceller. */
+  every(ms: number, tick: () => void): () => void;
 }
 
 export interface TabChannel {
@@ -35,6 +37,10 @@ export function browserTabEnvironment(): TabEnvironment {
       const handler = (e: Event) => listener({ persisted: (e as PageTransitionEvent).persisted });
       target.addEventListener(event, handler);
       return () => target.removeEventListener(event, handler);
+    },
+    every(ms, tick) {
+      const timer = setInterval(tick, ms);
+      return () => clearInterval(timer);
     },
     async hash(text) {
       const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
