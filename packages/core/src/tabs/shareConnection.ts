@@ -72,7 +72,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   function postState(isBeat: boolean): void {
     const state = store.getState();
     const error = state.error && { code: state.error.code, message: state.error.message, status: state.error.status, url: state.error.url };
-    post({ kind: 'state', epoch, beat: isBeat, status: state.status, connection: state.connection, transport: state.transport, error, visible: env.visible() });
+    post({ kind: 'state', epoch, beat: isBeat, status: state.status, digest: state.digest, source: state.source, connection: state.connection, transport: state.transport, error, visible: env.visible() });
   }
 
   function postSnapshot(snapshot: Snapshot): void {
@@ -162,7 +162,10 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
       if (message.beat) heardAt = Date.now();
       leaderVisible = message.visible;
       const error = reviveError(message.error);
-      store.patch({ connection: message.connection, transport: message.transport, error });
+      const mine = store.getState();
+      // The same flags as the leader's (read from the cache, say): from the same source, too.
+      const source = store.getSnapshot() && message.digest && message.digest === mine.digest ? message.source : mine.source;
+      store.patch({ connection: message.connection, transport: message.transport, error, source });
       if (message.status === 'error' && error) store.fail(error);
     } else if (message.kind === 'snapshot') {
       heardAt = Date.now();
