@@ -189,8 +189,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   }
 
   function join(): void {
-    if (closed || !name) return;
-    suspended = false;
+    if (closed || suspended || !name || channel) return;
     channel = env.openChannel(name);
     channel.onmessage = (event) => onMessage(event.data as TabMessage);
     heardAt = Date.now();
@@ -201,7 +200,6 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
 
   /** Lets the lock and the channel go (bfcache, close): another tab leads at once. */
   function leave(): void {
-    suspended = true;
     stepDown();
     waiting?.abort();
     waiting = undefined;
@@ -215,9 +213,15 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     if (leading) postState(false);
   });
   const removers = [
-    env.on('pagehide', () => leave()),
+    env.on('pagehide', () => {
+      // Also before this tab joined: a page in the back/forward cache must not hold or wait for the lock.
+      suspended = true;
+      leave();
+    }),
     env.on('pageshow', (event) => {
-      if (event.persisted && suspended) join();
+      if (!event.persisted || !suspended) return;
+      suspended = false;
+      join();
     }),
     env.on('resume', () => {
       // After a freeze the leader's stream may be silently dead: reconnect. A follower's own
