@@ -37,10 +37,11 @@ const HIDDEN_LEADER_TIMEOUT_MS = 75_000;
  * One connection for every tab that follows the same namespace with the same credentials.
  * The tab holding the Web Lock leads: its network source runs, and it posts each snapshot and
  * its state on a BroadcastChannel; the others follow, their store fed by the channel. When the
- * leader goes (closed, navigated, crashed) the lock passes to a waiting tab, which resumes the
- * stream by digest. A frozen leader keeps its lock for ever, so leaders also beat, and a
- * visible follower that hears no beat for `leaderTimeoutMs` steals the lock. Epochs fence out
- * a leader that wakes after losing its lock: followers ignore it, and it steps down at once.
+ * leader goes (closed, navigated, crashed, frozen) the lock passes to a waiting tab, which
+ * resumes the stream by digest. A leader that stops without letting go (stuck, throttled, frozen
+ * with no `freeze` event) keeps its lock for ever, so leaders also beat, and a visible follower
+ * that hears no beat for `leaderTimeoutMs` steals the lock. Epochs fence out a leader that
+ * wakes after losing its lock: followers ignore it, and it steps down at once.
  */
 export function shareConnection(config: SharedConnectionConfig): SharedConnection {
   const env = config.environment ?? browserTabEnvironment();
@@ -198,7 +199,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     stopBeating = env.every(config.heartbeatMs, tick);
   }
 
-  /** Lets the lock and the channel go (bfcache, close): another tab leads at once. */
+  /** Lets the lock and the channel go (bfcache, freeze, close): another tab leads at once. */
   function leave(): void {
     stepDown();
     waiting?.abort();
@@ -209,23 +210,33 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     channel = undefined;
   }
 
+  function suspend(): void {
+    suspended = true;
+    leave();
+  }
+
+  function wake(): void {
+    if (!suspended) return;
+    suspended = false;
+    join(); // says hello: the leader answers with what this tab missed
+  }
+
   const unsubscribe = store.subscribe(() => {
     if (leading) postState(false);
   });
   const removers = [
-    env.on('pagehide', () => {
-      // Also before this tab joined: a page in the back/forward cache must not hold or wait for the lock.
-      suspended = true;
-      leave();
-    }),
+    // Back/forward cache: a page in it must not hold or wait for the lock (also before it joined).
+    env.on('pagehide', suspend),
     env.on('pageshow', (event) => {
-      if (!event.persisted || !suspended) return;
-      suspended = false;
-      join();
+      if (event.persisted) wake();
     }),
+    // A frozen tab keeps its lock for ever: let it go as the page freezes, so a waiting tab
+    // leads at once instead of after the (long, for a hidden leader) heartbeat timeout.
+    env.on('freeze', suspend),
     env.on('resume', () => {
-      // After a freeze the leader's stream may be silently dead: reconnect. A follower's own
-      // timers stopped too: give the leader a fresh chance before judging it.
+      if (suspended) return wake();
+      // Frozen without a freeze event: the leader's stream may be silently dead, reconnect. A
+      // follower's own timers stopped too: give the leader a fresh chance before judging it.
       heardAt = Date.now();
       if (leading) {
         network.stop();

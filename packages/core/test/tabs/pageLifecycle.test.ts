@@ -6,7 +6,7 @@ import { FakeBrowser, settle } from './fakeBrowser';
 
 const s1 = makeSnapshot([booleanFlag('a', true)]) as unknown as Snapshot;
 const s2 = makeSnapshot([booleanFlag('a', false)]) as unknown as Snapshot;
-
+const s3 = makeSnapshot([booleanFlag('a', true), booleanFlag('b', true)]) as unknown as Snapshot;
 
 let browser: FakeBrowser;
 beforeEach(() => {
@@ -73,5 +73,45 @@ describe('back/forward cache', () => {
     expect(browser.leader()).toBe(a);
     expect(browser.locks.grants.length).toBe(1);
     expect(a.network.starts.length).toBe(1);
+  });
+});
+
+describe('freezing', () => {
+  it('a leader that is frozen lets the lock go at once: a follower leads without waiting for the timeout', async () => {
+    browser.relay.current = s1;
+    const a = browser.open();
+    await settle();
+    const b = browser.open();
+    await settle();
+
+    a.page.hide();
+    a.page.freeze();
+    browser.relay.publish(s2);
+    await settle();
+    expect(browser.leader()).toBe(b);
+    expect(b.store.getState().digest).toBe(s2.digest);
+    expect(browser.relay.openStreams).toBe(1);
+
+    browser.relay.publish(s3);
+    await settle();
+    a.page.show();
+    a.page.resume();
+    await settle();
+    expect(browser.leader()).toBe(b);
+    expect(a.store.getState()).toMatchObject({ role: 'follower', digest: s3.digest });
+    expect(browser.relay.openStreams).toBe(1);
+  });
+
+  it('a leader that resumes still leading reconnects its stream (a frozen stream can be dead without an error)', async () => {
+    browser.relay.current = s1;
+    const a = browser.open();
+    await settle();
+    a.page.freeze({ silently: true });
+    a.page.resume();
+    await settle();
+    expect(browser.leader()).toBe(a);
+    expect(a.network.stops).toBe(1);
+    expect(a.network.starts.length).toBe(2);
+    expect(browser.relay.openStreams).toBe(1);
   });
 });
