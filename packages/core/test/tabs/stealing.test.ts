@@ -143,4 +143,26 @@ describe('a leader that stops beating', () => {
     expect(browser.leader()).toBe(leader);
     expect(a.store.getState().digest).toBe(s3.digest);
   });
+
+  it('a leader whose lock is taken stops its stream at once, even with no word from the new holder, and waits its turn', async () => {
+    browser.relay.current = s1;
+    const a = browser.open();
+    browser.open();
+    await settle();
+    expect(browser.leader()).toBe(a);
+    const name = [...browser.locks.names][0]!;
+    let letGo!: () => void;
+    const silent = browser.locks.managerFor({ label: 'silent', task: (run) => setTimeout(run, 0) });
+    void silent.request(name, { steal: true }, () => new Promise<void>((resolve) => (letGo = resolve)));
+    await settle();
+    expect(a.shared.isLeading()).toBe(false);
+    expect(a.store.getState().role).toBe('follower');
+    expect(browser.relay.openStreams).toBe(0);
+    expect(browser.locks.waiting(name)).toBe(2); // a and b queue again
+
+    letGo();
+    await settle();
+    expect(browser.leaders().length).toBe(1);
+    expect(browser.relay.openStreams).toBe(1);
+  });
 });
