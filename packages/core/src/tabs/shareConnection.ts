@@ -83,7 +83,8 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
 
   function becomeLeader(): void {
     leading = true;
-    epoch = Math.max(epoch + 1, Date.now());
+    // Milliseconds with random low digits: two tabs stealing in the same millisecond still differ.
+    epoch = Math.max(epoch + 1, Date.now() * 1000 + Math.floor(Math.random() * 1000));
     seq = 0;
     store.patch({ role: 'leader' });
     postState(true);
