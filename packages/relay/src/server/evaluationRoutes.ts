@@ -104,7 +104,7 @@ export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: 
       return send(req, res, failure(route, err.status, GrpcCode.InvalidArgument, err.message));
     }
     const environmentHeader = header(req, 'x-flipt-environment');
-    const record = (endpoint: string, result: string) => metrics.countEvaluation(endpoint, result);
+    const record = (endpoint: string, result: string, n = 1) => metrics.countEvaluation(endpoint, result, n);
     switch (route.name) {
       case 'evaluate_boolean':
       case 'evaluate_variant':

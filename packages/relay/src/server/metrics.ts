@@ -57,9 +57,9 @@ export class Metrics {
     this.requests.inc({ route, status: String(status) });
   }
 
-  /** One flag evaluated (or refused) by `endpoint`; `result` is the reason or the error. */
-  countEvaluation(endpoint: string, result: string): void {
-    this.evaluations.inc({ endpoint, result });
+  /** `n` flags evaluated (or refused) by `endpoint`; `result` is the reason or the error. */
+  countEvaluation(endpoint: string, result: string, n = 1): void {
+    this.evaluations.inc({ endpoint, result }, n);
   }
 
   countStreamDropped(): void {

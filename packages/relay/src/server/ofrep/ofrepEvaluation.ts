@@ -22,7 +22,8 @@ export interface OfrepInput {
   environmentHeader: string | undefined;
   namespaceHeader: string | undefined;
   view: SnapshotView;
-  record(endpoint: OfrepEndpoint, result: EvaluationResult): void;
+  /** Counts `n` (default 1) flags evaluated (or refused) for the metrics. */
+  record(endpoint: OfrepEndpoint, result: EvaluationResult, n?: number): void;
 }
 
 /** An OFREP reply: bulk replies carry an ETag (and may be a bodiless 304). */
@@ -102,6 +103,23 @@ function evaluateKey(key: string, where: Scope, targetingKey: string, context: R
   return toOfrep(key, evaluateOne(engineFor(where.entry), key, targetingKey, context));
 }
 
+// The flags a bulk evaluates by default, per snapshot entry (computed on its first bulk).
+const defaultKeys = new WeakMap<SnapshotEntry, string[]>();
+
+/** Every boolean flag and every enabled variant flag, by key (Flipt lists flags sorted by key). */
+function bulkKeys(entry: SnapshotEntry): string[] {
+  let keys = defaultKeys.get(entry);
+  if (!keys) {
+    keys = engineFor(entry)
+      .listFlags()
+      .filter((f) => f.type === 'BOOLEAN_FLAG_TYPE' || f.enabled)
+      .map((f) => f.key)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    defaultKeys.set(entry, keys);
+  }
+  return keys;
+}
+
 /** Flipt evaluates a context without `targetingKey` for a random entity. */
 const targetingKeyOf = (context: Record<string, string>) => context['targetingKey'] ?? randomUUID();
 
@@ -129,16 +147,12 @@ export function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string | undef
     let keys: string[];
     if (context['flags'] !== undefined) keys = context['flags'].split(',');
     else if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `namespace ${JSON.stringify(where.namespace)} not found`);
-    else {
-      keys = engineFor(where.entry)
-        .listFlags()
-        .filter((f) => f.type === 'BOOLEAN_FLAG_TYPE' || f.enabled)
-        .map((f) => f.key)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    }
+    else keys = bulkKeys(where.entry);
     const targetingKey = targetingKeyOf(context);
     const evaluated = keys.map((key) => evaluateKey(key, where, targetingKey, context));
-    for (const { result } of evaluated) input.record('ofrep_bulk', result);
+    const results = new Map<EvaluationResult, number>();
+    for (const { result } of evaluated) results.set(result, (results.get(result) ?? 0) + 1);
+    for (const [result, n] of results) input.record('ofrep_bulk', result, n);
     const body = {
       flags: evaluated.map((e) => e.flag),
       eventStreams: [{ type: 'sse', endpoint: { requestUri: `/ofrep/v1/_stream/${encodeURIComponent(where.environment)}/${encodeURIComponent(where.namespace)}/events` } }],
