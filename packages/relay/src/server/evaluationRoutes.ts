@@ -122,7 +122,7 @@ export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: 
   return (req, res) => {
     const route = req.method === 'OPTIONS' ? undefined : match(req.url ?? '/');
     if (!route) return false;
-    res.once('finish', () => metrics.countRequest(route.name, res.statusCode));
+    res.once('close', () => metrics.countRequest(route.name, res.statusCode));
     answer(req, res, route).catch((err: unknown) => {
       options.logger.error('evaluation failed', { error: err instanceof Error ? err.stack : String(err), url: req.url });
       if (res.headersSent) res.destroy();
