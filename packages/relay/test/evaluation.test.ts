@@ -223,6 +223,9 @@ describe('REST API details', () => {
     expect((await post(url(VARIANT), { flag_key: 'banner', entity_id: 'u1', namespace_key: 'default', context: { plan: 'beta' } })).json).toMatchObject({ variantKey: 'red' });
     expect((await post(url(VARIANT), { flagKey: 'banner', entityId: 'u1', context: null, reference: null })).json).toMatchObject({ variantKey: 'blue' });
     expect((await post(url(VARIANT), { flagKey: 'banner', entityId: 'u1', context: { plan: null } })).json).toMatchObject({ variantKey: 'blue' });
+    // Both spellings: the JSON name wins, wherever it stands.
+    expect((await post(url(VARIANT), { flag_key: 'nope', flagKey: 'banner', entityId: 'u1' })).json).toMatchObject({ flagKey: 'banner' });
+    expect((await post(url(VARIANT), { flagKey: 'banner', flag_key: 'nope', entityId: 'u1' })).json).toMatchObject({ flagKey: 'banner' });
     const refused: [unknown, string][] = [
       [{ flagKey: 'banner', entityId: 'u1', context: { plan: 7 } }, 'invalid values for key(s) in json body'],
       [{ flagKey: 5 }, 'invalid values for key(s) in json body'],

@@ -48,15 +48,31 @@ let relay: Relay;
 const BULK = '/ofrep/v1/evaluate/flags';
 const WEB = { 'x-flipt-namespace': 'web' };
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(relay.url + path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+async function post(path: string, body: unknown, headers: Record<string, string> = {}, base = relay.url) {
+  const res = await fetch(base + path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }
 
-function writeFlags(text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+/**
+ * A relay of its own on a flag file the test edits (the shared relay's file never changes, so a
+ * reload the watcher still has queued from another test cannot land in this one).
+ */
+async function withEditedRelay(text: string, run: (relay: Relay, write: (text: string) => void) => Promise<void>): Promise<void> {
+  const own = mkdtempSync(join(tmpdir(), 'relay-ofrep-edit-'));
+  const path = join(own, 'features.yaml');
+  writeFileSync(path, text);
+  const edited = await createRelay({ file: path, logLevel: 'silent', debounceMs: 20, heartbeatMs: 60_000 });
+  const write = (next: string) => {
+    writeFileSync(`${path}.tmp`, next);
+    renameSync(`${path}.tmp`, path);
+  };
+  try {
+    await run(edited, write);
+  } finally {
+    await edited.close();
+    rmSync(own, { recursive: true, force: true });
+  }
 }
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
@@ -71,7 +87,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-ofrep-'));
   file = join(dir, 'features.yaml');
   writeFileSync(file, FLAGS('blue'));
-  relay = await createRelay({ file, logLevel: 'silent', debounceMs: 20, heartbeatMs: 60_000 });
+  relay = await createRelay({ file, logLevel: 'silent', watch: false });
 });
 afterAll(async () => {
   await OpenFeature.close();
@@ -154,8 +170,6 @@ describe('single flag evaluation', () => {
 
 describe('bulk evaluation', () => {
   it('evaluates boolean flags and enabled variant flags, in key order, and advertises the stream', async () => {
-    writeFlags(FLAGS('blue'));
-    await relay.reload();
     const res = await post(BULK, { context: { targetingKey: 'u1' } }, WEB);
     expect(res.status).toBe(200);
     const body = res.json as { flags: { key: string }[]; eventStreams: unknown };
@@ -172,22 +186,22 @@ describe('bulk evaluation', () => {
   });
 
   it('answers 304 while nothing a client sees changed, and a new ETag when an attachment changes', async () => {
-    writeFlags(FLAGS('blue'));
-    await relay.reload();
-    const context = { context: { targetingKey: 'u1' } };
-    const first = await post(BULK, context, WEB);
-    const etag = first.headers.get('etag')!;
-    const again = await post(BULK, context, { ...WEB, 'if-none-match': etag });
-    expect([again.status, again.text, again.headers.get('etag')]).toEqual([304, '', etag]);
-    // A different context can see different values: its own ETag.
-    expect((await post(BULK, { context: { targetingKey: 'u1', plan: 'beta' } }, { ...WEB, 'if-none-match': etag })).status).toBe(200);
-    // Only the attachment changes (same keys, same variants): Flipt would answer 304 here.
-    writeFlags(FLAGS('green'));
-    await until(async () => JSON.stringify(relay.snapshot('web')).includes('green'), 'the reload');
-    const changed = await post(BULK, context, { ...WEB, 'if-none-match': etag });
-    expect(changed.status).toBe(200);
-    expect(changed.headers.get('etag')).not.toBe(etag);
-    expect(changed.text).toContain('{\\"color\\":\\"green\\"}');
+    await withEditedRelay(FLAGS('blue'), async (edited, write) => {
+      const context = { context: { targetingKey: 'u1' } };
+      const first = await post(BULK, context, WEB, edited.url);
+      const etag = first.headers.get('etag')!;
+      const again = await post(BULK, context, { ...WEB, 'if-none-match': etag }, edited.url);
+      expect([again.status, again.text, again.headers.get('etag')]).toEqual([304, '', etag]);
+      // A different context can see different values: its own ETag.
+      expect((await post(BULK, { context: { targetingKey: 'u1', plan: 'beta' } }, { ...WEB, 'if-none-match': etag }, edited.url)).status).toBe(200);
+      // Only the attachment changes (same keys, same variants): Flipt would answer 304 here.
+      write(FLAGS('green'));
+      await until(async () => JSON.stringify(edited.snapshot('web')).includes('green'), 'the reload');
+      const changed = await post(BULK, context, { ...WEB, 'if-none-match': etag }, edited.url);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      expect(changed.text).toContain('{\\"color\\":\\"green\\"}');
+    });
   });
 });
 
@@ -199,26 +213,29 @@ describe('eventStreams alias: GET /ofrep/v1/_stream/{environment}/{namespace}/ev
   });
 
   it("notifies each change in Flipt's SSE dialect, then the bulk ETag moves", async () => {
-    writeFlags(FLAGS('blue'));
-    await relay.reload();
-    const sse = await StreamReader.open(`${relay.url}/ofrep/v1/_stream/default/web/events`);
-    try {
-      expect(sse.status).toBe(200);
-      expect(sse.headers['content-type']).toBe('text/event-stream');
-      await sse.until((r) => r.events().length === 1, 3000, 'the current state');
-      const before = (await post(BULK, { context: { targetingKey: 'u1' } }, WEB)).headers.get('etag');
-      writeFlags(FLAGS('blue', '  - key: new-flag\n    name: New\n    type: BOOLEAN_FLAG_TYPE\n    enabled: true\n'));
-      await sse.until((r) => r.events().length === 2, 5000, 'the change');
-      const digest = convertFlagFiles([{ name: 'features.yaml', contents: FLAGS('blue', '  - key: new-flag\n    name: New\n    type: BOOLEAN_FLAG_TYPE\n    enabled: true\n') }]).snapshots.get('web')!.digest!;
-      const event = sse.events()[1]!;
-      expect(event.id).toBe(digest.slice(0, 9));
-      expect(event.event).toBeUndefined();
-      expect(event.data).toBe(`{"etag":"${digest}","type":"refetchEvaluation"}`);
-      const after = await post(BULK, { context: { targetingKey: 'u1' } }, { ...WEB, 'if-none-match': before! });
-      expect(after.status).toBe(200);
-      expect((after.json as { flags: { key: string }[] }).flags.map((f) => f.key)).toContain('new-flag');
-    } finally {
-      sse.close();
-    }
+    const digestOf = (text: string) => convertFlagFiles([{ name: 'features.yaml', contents: text }]).snapshots.get('web')!.digest!;
+    const withNewFlag = FLAGS('blue', '  - key: new-flag\n    name: New\n    type: BOOLEAN_FLAG_TYPE\n    enabled: true\n');
+    await withEditedRelay(FLAGS('blue'), async (edited, write) => {
+      const sse = await StreamReader.open(`${edited.url}/ofrep/v1/_stream/default/web/events`);
+      try {
+        expect(sse.status).toBe(200);
+        expect(sse.headers['content-type']).toBe('text/event-stream');
+        await sse.until((r) => r.events().length === 1, 3000, 'the current state');
+        expect(sse.events()[0]!.id).toBe(digestOf(FLAGS('blue')).slice(0, 9));
+        const before = (await post(BULK, { context: { targetingKey: 'u1' } }, WEB, edited.url)).headers.get('etag');
+        write(withNewFlag);
+        await sse.until((r) => r.events().length === 2, 5000, 'the change');
+        const digest = digestOf(withNewFlag);
+        const event = sse.events()[1]!;
+        expect(event.id).toBe(digest.slice(0, 9));
+        expect(event.event).toBeUndefined();
+        expect(event.data).toBe(`{"etag":"${digest}","type":"refetchEvaluation"}`);
+        const after = await post(BULK, { context: { targetingKey: 'u1' } }, { ...WEB, 'if-none-match': before! }, edited.url);
+        expect(after.status).toBe(200);
+        expect((after.json as { flags: { key: string }[] }).flags.map((f) => f.key)).toContain('new-flag');
+      } finally {
+        sse.close();
+      }
+    });
   });
 });

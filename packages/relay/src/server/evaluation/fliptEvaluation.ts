@@ -49,9 +49,20 @@ export function environmentNotFound(name: string | undefined): string {
   return `failed to get environment ${JSON.stringify(name)} from context: environment: ${JSON.stringify(name)} not found`;
 }
 
-/** protojson writes a Timestamp with 0, 3, 6 or 9 fraction digits: no `.000` for whole seconds. */
-function timestamp(date: Date): string {
-  return date.toISOString().replace('.000Z', 'Z');
+let lastMillis = 0;
+let lastTimestamp = '';
+
+/**
+ * Now, as protojson writes a Timestamp: 0, 3, 6 or 9 fraction digits, so no `.000` for whole
+ * seconds. Formatted once per millisecond: requests in the same millisecond share it.
+ */
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimestamp = new Date(now).toISOString().replace('.000Z', 'Z');
+  }
+  return lastTimestamp;
 }
 
 type Resolved = { kind: 'flag'; namespace: string; response: ReturnType<typeof evaluateOne> } | { kind: 'namespace-missing'; namespace: string };
@@ -102,7 +113,7 @@ export function evaluateSingle(endpoint: 'boolean' | 'variant', input: FliptEval
     }
     const requestId = request.requestId || randomUUID();
     const millis = performance.now() - started;
-    const at = timestamp(new Date());
+    const at = timestamp();
     if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
       input.record(endpoint, resultOf(response.booleanEvaluationResponse.reason));
       return { status: 200, body: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
@@ -121,7 +132,7 @@ export function evaluateBatch(input: FliptEvaluationInput): Reply {
     const batch = decodeBatchRequest(input.body);
     const items = (batch.requests ?? []).map((request) => ({ request, found: resolve(request, input) }));
     const millis = performance.now() - started;
-    const at = timestamp(new Date());
+    const at = timestamp();
     const responses = items.map(({ request, found }) => {
       const response = found.kind === 'flag' ? found.response : undefined;
       if (!response || response.type === 'ERROR_EVALUATION_RESPONSE_TYPE') {

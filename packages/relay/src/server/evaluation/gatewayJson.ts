@@ -37,22 +37,49 @@ export function decodeBody(body: Buffer, spec: MessageSpec): Record<string, unkn
   return decodeMessage(value, spec);
 }
 
+type Field = MessageSpec['fields'][string];
+
+// Per message: each accepted name (proto and JSON spelling) to its field.
+const lookups = new WeakMap<MessageSpec, Map<string, { field: Field; json: boolean }>>();
+
+function lookupOf(spec: MessageSpec): Map<string, { field: Field; json: boolean }> {
+  let lookup = lookups.get(spec);
+  if (!lookup) {
+    lookup = new Map();
+    for (const [protoName, field] of Object.entries(spec.fields)) {
+      lookup.set(protoName, { field, json: protoName === field.json });
+      lookup.set(field.json, { field, json: true });
+    }
+    lookups.set(spec, lookup);
+  }
+  return lookup;
+}
+
 function decodeMessage(value: unknown, spec: MessageSpec): Record<string, unknown> {
   if (value === null) return {};
   if (!isObject(value)) throw new GatewayDecodeError(WRONG_TYPE);
-  const left = new Set(Object.keys(value));
-  const out: Record<string, unknown> = {};
-  for (const [protoName, field] of Object.entries(spec.fields)) {
-    // Both spellings may be present; the JSON name is read last and wins, as in jsonpb.
-    let raw: unknown;
-    for (const name of [protoName, field.json]) {
-      if (left.delete(name)) raw = value[name];
+  const lookup = lookupOf(spec);
+  const raws = new Map<Field, unknown>();
+  const byJsonName = new Set<Field>();
+  let unknown: string | undefined;
+  for (const name of Object.keys(value)) {
+    const hit = lookup.get(name);
+    if (!hit) {
+      unknown ??= name;
+      continue;
     }
-    if (raw === undefined || raw === null) continue;
+    // Both spellings may be present: the JSON name wins (null included), as in jsonpb.
+    if (hit.json) byJsonName.add(hit.field);
+    else if (byJsonName.has(hit.field)) continue;
+    raws.set(hit.field, value[name]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [field, raw] of raws) {
+    if (raw === null) continue;
     out[field.json] = field.repeated ? decodeList(raw, field.kind) : decodeSingle(raw, field.kind);
   }
-  const unknown = left.values().next();
-  if (!unknown.done) throw new GatewayDecodeError(`unknown field ${JSON.stringify(unknown.value)} in ${spec.name}`);
+  // Known fields are decoded (and refused) before unknown ones are reported, as in jsonpb.
+  if (unknown !== undefined) throw new GatewayDecodeError(`unknown field ${JSON.stringify(unknown)} in ${spec.name}`);
   return out;
 }
 
