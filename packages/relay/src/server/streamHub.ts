@@ -84,7 +84,7 @@ export class StreamHub {
     const { res } = stream;
     if (res.destroyed || res.writableEnded) return;
     if (res.writableLength > this.options.maxBufferedBytes) {
-      this.options.metrics.streamsDropped++;
+      this.options.metrics.countStreamDropped();
       this.options.onDrop(stream.format, res.writableLength);
       res.destroy();
       return;
