@@ -44,20 +44,26 @@ export type FlagClientErrorCode =
   | 'UNAUTHORIZED'
   /** The server answered 403: the token may not read this namespace. The client stops retrying. */
   | 'FORBIDDEN'
-  /** Any other unexpected HTTP status (retried). */
+  /** The server answered 404: no such namespace or environment (or a wrong URL path). Retried slowly. */
+  | 'NOT_FOUND'
+  /** The server answered 400: it refused the request as asked. Retried slowly. */
+  | 'BAD_REQUEST'
+  /** Any other unexpected HTTP status (retried; `Retry-After` is honoured). */
   | 'HTTP_ERROR'
   /** The server sent something that is not a valid snapshot; the last good one stays. */
   | 'INVALID_SNAPSHOT'
   /** The stream sent an error event, a malformed event, or ended (reconnected). */
   | 'STREAM_ERROR'
-  /** A request took longer than `requestTimeoutMs`, or a stream went silent. */
+  /** A request took longer than `requestTimeoutMs`, a stream went silent, or `ready()` timed out. */
   | 'TIMEOUT'
-  /** The request failed before any response (offline, refused, reset). */
+  /** The request failed before any response (offline, refused, reset, unknown host). */
   | 'NETWORK'
   /** The snapshot cache (IndexedDB) failed; the client keeps working in memory. */
   | 'CACHE_UNAVAILABLE'
   /** `transport: 'none'` and no bootstrap or cached snapshot: there is nothing to evaluate. */
-  | 'NO_SNAPSHOT';
+  | 'NO_SNAPSHOT'
+  /** The client was closed before flags could be evaluated (`ready()` rejects with it). */
+  | 'CLOSED';
 
 /** The client's `error`: what went wrong last. The client keeps its last good snapshot. */
 export class FlagClientError extends Error {
@@ -65,10 +71,16 @@ export class FlagClientError extends Error {
   readonly code: FlagClientErrorCode;
   /** HTTP status, when there was a response. */
   readonly status: number | undefined;
+  /** The URL requested, when a request failed. */
+  readonly url: string | undefined;
+  /** How long the server asked us to wait (`Retry-After`, capped at 5 minutes), in ms. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: FlagClientErrorCode, message: string, status?: number) {
+  constructor(code: FlagClientErrorCode, message: string, details: { status?: number | undefined; url?: string | undefined; retryAfterMs?: number | undefined } = {}) {
     super(message);
     this.code = code;
-    this.status = status;
+    this.status = details.status;
+    this.url = details.url;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }

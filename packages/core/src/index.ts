@@ -1,6 +1,7 @@
-export { Engine } from './engine.js';
-export { parseSnapshot } from './parseSnapshot.js';
-export { createFlagClient, toEvaluationContext } from './createFlagClient.js';
+export { Engine } from './engine/engine.js';
+export { parseSnapshot } from './snapshot/parseSnapshot.js';
+export { createFlagClient } from './client/createFlagClient.js';
+export { toEvaluationContext, type LooseContext, type ContextValue } from './client/evaluationContext.js';
 export type {
   FlagClient,
   FlagClientOptions,
@@ -8,11 +9,13 @@ export type {
   FlagClientEvent,
   ClientStatus,
   SnapshotSource,
-  ConnectionState,
-  LooseContext,
-  CacheEntry,
-  SnapshotCache,
-} from './createFlagClient.js';
-export { watchFlag, type WatchedFlag } from './watchFlag.js';
+  TabRole,
+  TransportMode,
+} from './client/clientTypes.js';
+export type { ConnectionState } from './transport/connectionLoop.js';
+export { createNetworkSource, type NetworkSource, type NetworkSink, type NetworkSourceOptions } from './transport/networkSource.js';
+export type { Endpoint, ServerApi } from './transport/endpoints.js';
+export type { CacheEntry, SnapshotCache } from './cache/snapshotCache.js';
+export { watchFlag, type WatchedFlag } from './client/watchFlag.js';
 export { EvaluationError, SnapshotError, FlagClientError, type EvaluationErrorCode, type FlagClientErrorCode } from './errors.js';
 export type * from './types.js';

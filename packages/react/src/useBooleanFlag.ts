@@ -1,4 +1,4 @@
-import type { BooleanEvaluationResponse } from '@flagcast/core';
+import type { BooleanEvaluationResponse, LooseContext } from '@flagcast/core';
 import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /**
@@ -9,8 +9,8 @@ import { useEvaluation, type FlagOptions } from './useEvaluation.js';
  * @example
  * const newCheckout = useBooleanFlag('new-checkout', false);
  */
-export function useBooleanFlag(flagKey: string, defaultValue: boolean, options?: FlagOptions): boolean {
-  return useEvaluation<BooleanEvaluationResponse, boolean>(flagKey, 'boolean', options, String(defaultValue), (outcome) =>
+export function useBooleanFlag<C extends LooseContext<C> = LooseContext>(flagKey: string, defaultValue: boolean, options?: FlagOptions<C>): boolean {
+  return useEvaluation<BooleanEvaluationResponse, boolean, C>(flagKey, 'boolean', options, String(defaultValue), (outcome) =>
     typeof outcome === 'string' ? defaultValue : outcome.enabled,
   );
 }

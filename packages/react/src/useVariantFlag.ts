@@ -1,4 +1,4 @@
-import type { EvaluationReason, VariantEvaluationResponse } from '@flagcast/core';
+import type { EvaluationReason, LooseContext, VariantEvaluationResponse } from '@flagcast/core';
 import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /** A variant flag's result as {@link useVariantFlag} returns it. */
@@ -20,8 +20,12 @@ export interface VariantFlag<Attachment = unknown> {
  * @example
  * const { variantKey, attachment } = useVariantFlag<{ accent: string }>('theme', 'light');
  */
-export function useVariantFlag<Attachment = unknown>(flagKey: string, defaultVariantKey: string, options?: FlagOptions): VariantFlag<Attachment> {
-  return useEvaluation<VariantEvaluationResponse, VariantFlag<Attachment>>(flagKey, 'variant', options, defaultVariantKey, (outcome) => {
+export function useVariantFlag<Attachment = unknown, C extends LooseContext<C> = LooseContext>(
+  flagKey: string,
+  defaultVariantKey: string,
+  options?: FlagOptions<C>,
+): VariantFlag<Attachment> {
+  return useEvaluation<VariantEvaluationResponse, VariantFlag<Attachment>, C>(flagKey, 'variant', options, defaultVariantKey, (outcome) => {
     const result = typeof outcome === 'string' ? undefined : outcome;
     return {
       variantKey: result?.variantKey || defaultVariantKey,

@@ -1,5 +1,7 @@
-// Part of `pnpm bench:relay` (bench/run.mjs): how long /healthz takes to answer while the relay
-// reloads a large flag file (20,000 flags by default). The built CLI runs in its own process;
+#!/usr/bin/env node
+// pnpm bench:relay (third part) [-- --flags 20000 --reloads 3]
+// How long /healthz takes to answer while the relay reloads a large flag file (20,000 flags by
+// default). The built CLI runs in its own process;
 // /healthz is probed open-loop (a request every 5 ms whether or not the last one came back, so
 // a stalled event loop shows as many slow answers, not as one), from the rename of a new file
 // until an SSE client has the change. Needs `pnpm -r build` first.
@@ -10,6 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 const PROBE_EVERY_MS = 5;
@@ -108,7 +111,7 @@ function probe({ host, port }) {
 }
 
 /** Reloads a `flags`-flag file `reloads` times while probing /healthz; prints the figures. */
-export async function benchHealthz({ flags, reloads }) {
+async function benchHealthz({ flags, reloads }) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-healthz-'));
   const file = join(dir, 'features.yaml');
   writeFileSync(file, flagFile(flags, 0));
@@ -151,3 +154,10 @@ export async function benchHealthz({ flags, reloads }) {
   await new Promise((r) => relay.child.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
 }
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  strict: false,
+  options: { flags: { type: 'string', default: '20000' }, reloads: { type: 'string', default: '3' } },
+});
+await benchHealthz({ flags: Number(values.flags), reloads: Number(values.reloads) });

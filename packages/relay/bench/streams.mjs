@@ -1,14 +1,32 @@
-// Part of `pnpm bench:relay` (bench/run.mjs): starts the built relay CLI in its own process on a
-// temp flag file, opens N concurrent SSE streams over loopback (raw sockets, so the client side
-// stays cheap), changes the file, and reports how long until every client has the change, plus
-// the relay's memory. Needs `pnpm -r build` first.
+#!/usr/bin/env node
+// pnpm bench:relay [-- --clients 1000,10000 --changes 3 --connections 32 --seconds 5 --only streams|evaluation]
+// 1. Fan-out: starts the built relay CLI in its own process on a temp flag file, opens N
+//    concurrent SSE streams over loopback (raw sockets, so the client side stays cheap), changes
+//    the file, and reports how long until every client has the change, plus the relay's memory.
+// 2. Evaluation throughput over keep-alive connections, next to a trivial Node server
+//    (bench/evaluation.mjs).
+// Needs `pnpm -r build` first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runEvaluationBench } from './evaluation.mjs';
 
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    clients: { type: 'string', default: '1000,10000' },
+    changes: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '5' },
+    only: { type: 'string' },
+  },
+});
+const SIZES = values.clients.split(',').map(Number);
+const CHANGES = Number(values.changes);
 const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 
 const flags = (n) => `version: "1.6"
@@ -66,7 +84,7 @@ function openClient({ host, port }, onEvent) {
   });
 }
 
-async function runSize(n, changes) {
+async function runSize(n) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const file = join(dir, 'features.yaml');
   writeFileSync(file, flags(0));
@@ -91,7 +109,7 @@ async function runSize(n, changes) {
   await new Promise((r) => setTimeout(r, 500));
   const rssOpen = rssMb(relay.child.pid);
   const results = [];
-  for (let c = 1; c <= changes; c++) {
+  for (let c = 1; c <= CHANGES; c++) {
     const times = [];
     const done = new Promise((resolve) => (pending = { start: 0, times, done: resolve }));
     pending.start = performance.now();
@@ -117,17 +135,14 @@ async function runSize(n, changes) {
 }
 
 const fmt = (x) => x.toFixed(1);
-
-/** Runs the stream fan-out bench for each client count in `sizes`, `changes` changes each. */
-export async function benchStreams({ sizes, changes }) {
-  console.log('Latency is measured from the file rename to each client receiving the SSE event (includes the 75 ms watch debounce and the reload).');
-  for (const n of sizes) {
-    const r = await runSize(n, changes);
-    console.log(`\n${n} concurrent SSE streams (opened in ${fmt(r.openSeconds)} s)`);
-    for (const [i, x] of r.results.entries()) {
-      console.log(`  change ${i + 1}: ${x.received}/${n} clients updated; p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, last ${fmt(x.max)} ms`);
-    }
-    console.log(`  relay broadcast loop (last change): ${fmt(r.broadcastMs)} ms`);
-    console.log(`  relay RSS: idle ${fmt(r.rssIdle)} MB, with streams ${fmt(r.rssOpen)} MB, after changes ${fmt(r.rssPeak)} MB`);
+if (values.only !== 'evaluation') console.log('Latency is measured from the file rename to each client receiving the SSE event (includes the 75 ms watch debounce and the reload).');
+for (const n of values.only === 'evaluation' ? [] : SIZES) {
+  const r = await runSize(n);
+  console.log(`\n${n} concurrent SSE streams (opened in ${fmt(r.openSeconds)} s)`);
+  for (const [i, x] of r.results.entries()) {
+    console.log(`  change ${i + 1}: ${x.received}/${n} clients updated; p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, last ${fmt(x.max)} ms`);
   }
+  console.log(`  relay broadcast loop (last change): ${fmt(r.broadcastMs)} ms`);
+  console.log(`  relay RSS: idle ${fmt(r.rssIdle)} MB, with streams ${fmt(r.rssOpen)} MB, after changes ${fmt(r.rssPeak)} MB`);
 }
+if (values.only !== 'streams') await runEvaluationBench({ connections: Number(values.connections), seconds: Number(values.seconds) });

@@ -12,7 +12,7 @@ following a Flipt v2 server (one upstream connection per namespace, fanned out t
   --file <path>            flag file or directory of .yaml/.yml/.json files (symbolic links
                            followed, so a Kubernetes ConfigMap volume works)
   --max-file-size <size>   refuse flag files larger than this (bytes, or with k/m: 8m; default 8m)
-  --upstream <url>         follow this Flipt server (its v2 stream, else ETag polling)
+  --upstream <url>         follow this Flipt (v2 or v1) or relay (its stream, else ETag polling)
   --upstream-token <t>     client token for the upstream ("Authorization: Bearer <t>");
                            default: $FLAGCAST_UPSTREAM_TOKEN
   --upstream-token-file <path>

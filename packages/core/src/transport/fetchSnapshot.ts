@@ -1,26 +1,30 @@
 import type { Snapshot } from '../types.js';
-import { parseSnapshot } from '../parseSnapshot.js';
-import { FlagClientError, SnapshotError } from '../errors.js';
-import { headers, snapshotUrl, type Endpoint } from './endpoints.js';
+import { parseSnapshot } from '../snapshot/parseSnapshot.js';
+import { FlagClientError, type SnapshotError } from '../errors.js';
+import { headers, snapshotUrl, type Endpoint, type ServerApi } from './endpoints.js';
 import { asClientError, httpError } from './httpError.js';
 
 export interface FetchedSnapshot {
   snapshot: Snapshot;
-  /** The response's ETag, unquoted (the digest). */
+  /** The response's ETag, unquoted: the snapshot's identity (v1 bodies may lack `digest`). */
   etag: string | undefined;
+  /** The body as received (a relay serves an upstream's bytes as they are). */
+  text: string;
 }
 
 /**
  * GETs the snapshot, conditionally on `etag` (`304 Not Modified` gives undefined), within
- * `timeoutMs`, and validates it. Throws FlagClientError.
+ * `timeoutMs` (body included), and validates it. Throws FlagClientError naming the URL.
  */
 export async function fetchSnapshot(
   fetchImpl: typeof fetch,
   endpoint: Endpoint,
+  api: ServerApi,
   etag: string | undefined,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<FetchedSnapshot | undefined> {
+  const url = snapshotUrl(endpoint, api);
   const controller = new AbortController();
   const abort = () => controller.abort();
   signal.addEventListener('abort', abort);
@@ -30,20 +34,21 @@ export async function fetchSnapshot(
     controller.abort();
   }, timeoutMs);
   try {
-    const response = await fetchImpl(snapshotUrl(endpoint), {
-      headers: headers(endpoint, etag ? { Accept: 'application/json', 'If-None-Match': etag } : { Accept: 'application/json' }),
+    const accept = { Accept: 'application/json' };
+    const response = await fetchImpl(url, {
+      headers: headers(endpoint, api, etag ? { ...accept, 'If-None-Match': etag } : accept),
       signal: controller.signal,
     });
     if (response.status === 304) return undefined;
-    if (!response.ok) throw httpError(response.status, 'snapshot request');
+    if (!response.ok) throw await httpError(response, url);
     const text = await response.text();
     try {
-      return { snapshot: parseSnapshot(text), etag: unquote(response.headers.get('etag')) };
+      return { snapshot: parseSnapshot(text), etag: unquote(response.headers.get('etag')), text };
     } catch (error) {
-      throw new FlagClientError('INVALID_SNAPSHOT', `the server sent an invalid snapshot: ${(error as SnapshotError).message}`);
+      throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the server sent an invalid snapshot: ${(error as SnapshotError).message}`, { url });
     }
   } catch (error) {
-    throw asClientError(error, timedOut);
+    throw asClientError(error, timedOut ? timeoutMs : undefined, url);
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', abort);
@@ -52,5 +57,5 @@ export async function fetchSnapshot(
 
 /** ETags may come quoted (`"abc"`) or weak (`W/"abc"`); the digest is what is inside. */
 export function unquote(etag: string | null): string | undefined {
-  return etag ? etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') : undefined;
+  return etag ? etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') || undefined : undefined;
 }

@@ -1,7 +1,7 @@
 import { createParser, type ParseError } from 'eventsource-parser';
 import { FlagClientError } from '../errors.js';
-import { headers, streamUrl, type Endpoint } from './endpoints.js';
-import { httpError } from './httpError.js';
+import { headers, streamUrl, type Endpoint, type StreamQuery } from './endpoints.js';
+import { asClientError, httpError } from './httpError.js';
 
 /** A data event of the stream, parsed: Flipt's `refetchEvaluation`/`error`, or a relay's inline `snapshot`. */
 export interface StreamMessage {
@@ -12,13 +12,18 @@ export interface StreamMessage {
   message?: string;
 }
 
+/** What a client remembers about its server across reconnects. */
+export interface StreamMemory {
+  /** The server has sent heartbeat comments: a short silence means a dead connection. */
+  heartbeats: boolean;
+}
+
 export interface StreamOptions {
   fetch: typeof fetch;
   endpoint: Endpoint;
-  /** The digest to resume from (sent as `?digest=` when it has 40 characters). */
-  digest: string | undefined;
-  includeSnapshot: boolean;
-  /** Silence after which a stream that has sent heartbeats is taken as dead. */
+  query: StreamQuery;
+  memory: StreamMemory;
+  /** Silence after which a stream that sends heartbeats is taken as dead. */
   idleTimeoutMs: number;
   /**
    * Silence after which a stream that never sent heartbeats (Flipt) is reconnected anyway, so a
@@ -26,62 +31,89 @@ export interface StreamOptions {
    * unchanged server sends nothing.
    */
   silentTimeoutMs: number;
-  maxEventBytes: number;
   /** Handles one message; a rejection drops the connection (it is retried). */
   onMessage(message: StreamMessage): Promise<void> | void;
   /** A malformed event: reported, and the stream goes on. */
   onBadEvent(error: FlagClientError): void;
+  /** The server answered with an event stream. */
+  onOpen(): void;
+  /** The server delivered something: the backoff starts again from its minimum. */
+  onDelivery(): void;
 }
 
+/** The stream's reason for stopping when an event exceeded `maxEventBytes`. */
+export class OversizedEventError extends FlagClientError {}
+
 /**
- * Reads one SSE connection until it fails or ends (an end is a failure: streams are meant to
- * stay open). Flipt holds its headers until the first event and sends no heartbeats, so the
- * silence watchdog arms only once the server has shown it sends heartbeats (the relay does).
+ * A stream without heartbeats (Flipt) that has been silent for `silentTimeoutMs`: reconnected
+ * as routine (silence is normal there), not a failure.
  */
-export async function readStream(options: StreamOptions, signal: AbortSignal, markGood: () => void, onOpen: () => void): Promise<never> {
+export class SilentStreamError extends FlagClientError {}
+
+/**
+ * Reads one SSE connection until it fails or ends; always rejects (streams are meant to stay
+ * open, so an end is a failure too). Every way of stopping — an error event, a clean end, a
+ * reset, silence, an abort — settles at once: the loop never waits on a read that a finished
+ * body left pending, because stopping cancels the reader and the read races the failure.
+ */
+export async function readStream(options: StreamOptions, signal: AbortSignal): Promise<never> {
+  const url = streamUrl(options.endpoint, options.query);
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  signal.addEventListener('abort', abort);
   let failure: FlagClientError | undefined;
+  let stopReading: (error: FlagClientError) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => (stopReading = reject));
+  stopped.catch(() => {});
+  let reader: ReadableStreamDefaultReader<string> | undefined;
   const fail = (error: FlagClientError) => {
     failure ||= error;
+    stopReading(failure);
+    reader?.cancel().catch(() => {});
     controller.abort();
   };
+  const abort = () => fail(new FlagClientError('STREAM_ERROR', `GET ${url}: stopped`, { url }));
+  if (signal.aborted) abort();
+  signal.addEventListener('abort', abort);
   let watchdog: ReturnType<typeof setTimeout> | undefined;
-  let heartbeats = false;
   const resetWatchdog = () => {
     clearTimeout(watchdog);
+    const heartbeats = options.memory.heartbeats;
     const limit = heartbeats ? options.idleTimeoutMs : options.silentTimeoutMs;
-    watchdog = setTimeout(() => fail(new FlagClientError('TIMEOUT', `the stream went silent for ${limit} ms`)), limit);
+    watchdog = setTimeout(() => {
+      const message = `GET ${url}: the stream went silent for ${limit} ms`;
+      fail(heartbeats ? new FlagClientError('TIMEOUT', message, { url }) : new SilentStreamError('TIMEOUT', message, { url }));
+    }, limit);
   };
   let queue = Promise.resolve();
 
   try {
     resetWatchdog(); // also bounds the wait for headers (Flipt holds them until its first event)
-    const response = await options.fetch(streamUrl(options.endpoint, options.digest, options.includeSnapshot), {
-      headers: headers(options.endpoint, { Accept: 'text/event-stream' }),
-      signal: controller.signal,
-    });
-    if (!response.ok) throw httpError(response.status, 'stream request');
+    const response = await Promise.race([
+      options.fetch(url, { headers: headers(options.endpoint, 'v2', { Accept: 'text/event-stream' }), signal: controller.signal }),
+      stopped,
+    ]);
+    if (!response.ok) throw await Promise.race([httpError(response, url), stopped]);
     const type = response.headers.get('content-type') || '';
     if (!type.includes('text/event-stream') || !response.body) {
-      throw new FlagClientError('STREAM_ERROR', `the stream answered ${type || 'no content type'}, not text/event-stream`);
+      response.body?.cancel().catch(() => {});
+      throw new FlagClientError('STREAM_ERROR', `GET ${url}: the server answered ${type || 'no content type'}, not text/event-stream`, { url });
     }
-    onOpen();
+    options.onOpen();
     const parser = createParser({
-      maxBufferSize: options.maxEventBytes,
+      maxBufferSize: options.query.maxEventBytes,
       onComment() {
-        // The server sends heartbeats: from now on, a short silence means a dead connection.
-        // (A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
-        // must still be retried less and less often.)
-        if (!heartbeats) {
-          heartbeats = true;
+        // Heartbeats: from now on (and after reconnects) a short silence means a dead connection.
+        // A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
+        // must still be retried less and less often.
+        if (!options.memory.heartbeats) {
+          options.memory.heartbeats = true;
           resetWatchdog();
         }
       },
       onError(error: ParseError) {
         // The SSE spec ignores unknown fields and bad retry hints; only an oversized event is fatal.
-        if (error.type === 'max-buffer-size-exceeded') fail(new FlagClientError('STREAM_ERROR', `stream event too large: ${error.message}`));
+        if (error.type === 'max-buffer-size-exceeded') {
+          fail(new OversizedEventError('STREAM_ERROR', `GET ${url}: a stream event exceeded maxEventBytes (${options.query.maxEventBytes})`, { url }));
+        }
       },
       onEvent(event) {
         let message: StreamMessage;
@@ -89,29 +121,32 @@ export async function readStream(options: StreamOptions, signal: AbortSignal, ma
           message = JSON.parse(event.data) as StreamMessage;
           if (typeof message !== 'object' || !message || typeof message.type !== 'string') throw new Error('no "type"');
         } catch (error) {
-          options.onBadEvent(new FlagClientError('STREAM_ERROR', `ignored a malformed stream event (${(error as Error).message})`));
+          options.onBadEvent(new FlagClientError('STREAM_ERROR', `GET ${url}: ignored a malformed stream event (${(error as Error).message})`, { url }));
           return;
         }
-        markGood();
+        // An error event is a failure, not a delivery: it must not reset the backoff.
+        if (message.type !== 'error') options.onDelivery();
         // Messages are handled in order; one that fails (a refetch that errors) drops the connection.
-        queue = queue.then(() => options.onMessage(message)).catch((error: unknown) => fail(error as FlagClientError));
+        queue = queue.then(() => options.onMessage(message)).catch((error: unknown) => fail(asClientError(error, undefined, url)));
       },
     });
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    if (failure) throw failure;
     resetWatchdog();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), stopped]);
       if (done) break;
       resetWatchdog();
       parser.feed(value);
     }
-    await queue;
-    throw new FlagClientError('STREAM_ERROR', 'the stream ended');
+    await Promise.race([queue, stopped]);
+    throw new FlagClientError('STREAM_ERROR', `GET ${url}: the stream ended`, { url });
   } catch (error) {
-    throw failure || error;
+    throw failure || asClientError(error, undefined, url);
   } finally {
     clearTimeout(watchdog);
     signal.removeEventListener('abort', abort);
+    reader?.cancel().catch(() => {});
     controller.abort();
   }
 }

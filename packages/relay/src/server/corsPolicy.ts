@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS } from './corsHeaders.js';
 import type { Logger } from './logger.js';
-
-/** Request headers a browser may send to the flag endpoints. */
-export const ALLOWED_HEADERS = ['authorization', 'if-none-match', 'x-flipt-environment', 'accept', 'content-type', 'cache-control', 'last-event-id'];
 /** Refused origins logged, at most (a hostile client could send endless ones). */
 const MAX_LOGGED_ORIGINS = 100;
 
@@ -25,7 +23,7 @@ export class CorsPolicy {
     this.any = this.origins.has('*');
   }
 
-  /** Headers for a flag endpoint's response; none without an allowed `Origin`. */
+  /** Headers for a response to a browser request; none without an allowed `Origin`. */
   headers(req: IncomingMessage): Record<string, string> {
     const origin = req.headers.origin;
     if (this.any) return origin ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Etag' } : {};
@@ -37,14 +35,14 @@ export class CorsPolicy {
     return vary;
   }
 
-  /** Headers for a preflight (`OPTIONS`) to a flag endpoint. */
+  /** Headers for a preflight (`OPTIONS`). */
   preflight(req: IncomingMessage): Record<string, string> {
     const headers = this.headers(req);
     if (headers['access-control-allow-origin'] && req.headers['access-control-request-method']) {
       const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-      headers['access-control-allow-methods'] = 'GET, HEAD, OPTIONS';
+      headers['access-control-allow-methods'] = CORS_ALLOWED_METHODS;
       // Listed by name: a `*` here would not cover Authorization.
-      headers['access-control-allow-headers'] = requested.filter((h) => ALLOWED_HEADERS.includes(h)).join(', ') || ALLOWED_HEADERS.join(', ');
+      headers['access-control-allow-headers'] = requested.filter((h) => CORS_ALLOWED_HEADERS.includes(h)).join(', ') || CORS_ALLOWED_HEADERS.join(', ');
       headers['access-control-max-age'] = '300';
     }
     return headers;

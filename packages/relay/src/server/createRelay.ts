@@ -4,10 +4,11 @@ import { FileSource, type FileSourceOptions } from '../sources/fileSource.js';
 import { UpstreamSource, type UpstreamSourceOptions } from '../sources/upstreamSource.js';
 import type { Source, SourceState, SourceUpdate } from '../sources/source.js';
 import { CorsPolicy } from './corsPolicy.js';
+import { createEvaluationRoutes } from './evaluationRoutes.js';
 import { authorized, etagMatches, GrpcCode, listen, pickEncoding, sendError, sendJson, sendSseError } from './httpUtil.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
-import { answerClientError, answerWithoutBody, DEFAULT_REQUEST_LIMITS, limitResponseTime, serverOptions } from './requestLimits.js';
+import { answerClientError, answerWithoutBody, closeAfterEarlyAnswer, DEFAULT_REQUEST_LIMITS, limitResponseTime, serverOptions } from './requestLimits.js';
 import { SnapshotEntry } from './snapshotEntry.js';
 import { StreamHub, type StreamFormat } from './streamHub.js';
 
@@ -94,10 +95,13 @@ export interface Relay {
 const MAX_URL_LENGTH = 4096;
 const KEY = /^[-_,A-Za-z0-9]+$/;
 
-/** `environment`: the v2 path's; the v1 path has none (only the x-flipt-environment header). */
+/**
+ * `environment`: the v2 path's; the v1 path has none (only the x-flipt-environment header).
+ * `ofrep`: the stream under OFREP's alias, which serves SSE only.
+ */
 type Route =
   | { name: 'snapshot'; environment: string | undefined; namespace: string }
-  | { name: 'stream'; environment: string | undefined; namespace: string }
+  | { name: 'stream'; environment: string | undefined; namespace: string; ofrep?: true }
   | { name: 'healthz' }
   | { name: 'metrics' }
   | { name: 'unknown' };
@@ -116,6 +120,10 @@ function route(parts: string[]): Route {
   if (parts.length === 8 && parts[1] === 'client' && parts[2] === 'v2' && parts[3] === 'environments' && parts[5] === 'namespaces') {
     if (parts[7] === 'snapshot') return { name: 'snapshot', environment: parts[4]!, namespace: parts[6]! };
     if (parts[7] === 'stream') return { name: 'stream', environment: parts[4]!, namespace: parts[6]! };
+  }
+  // /ofrep/v1/_stream/{env}/{ns}/events: Flipt's alias of the v2 stream for OFREP's eventStreams
+  if (parts.length === 7 && parts[1] === 'ofrep' && parts[2] === 'v1' && parts[3] === '_stream' && parts[6] === 'events') {
+    return { name: 'stream', environment: parts[4]!, namespace: parts[5]!, ofrep: true };
   }
   return { name: 'unknown' };
 }
@@ -202,6 +210,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
 
   await Promise.all(sources.map((s) => s.start((update) => apply(s, update))));
 
+  const evaluation = createEvaluationRoutes({
+    view: { pickEnvironment, entry: (environment, namespace) => entries.get(environment)?.get(namespace) },
+    authorized: (req) => authorized(req, tokens),
+    cors: (req) => cors.headers(req),
+    metrics,
+    logger,
+  });
+
   const handle = (req: IncomingMessage, res: ServerResponse, surface: Surface): string => {
     const bodyPending = answerWithoutBody(req, res); // bodies are never read
     const rawUrl = req.url ?? '/';
@@ -221,11 +237,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     const found = route(parts);
     const r: Route = serves(surface, found) ? found : { name: 'unknown' };
     // Health and metrics show paths and errors: never readable by other sites' pages.
-    const flagRoute = r.name === 'snapshot' || r.name === 'stream';
-    const corsHeaders = flagRoute ? cors.headers(req) : {};
+    const adminRoute = r.name === 'healthz' || r.name === 'metrics';
+    const corsHeaders = adminRoute ? {} : cors.headers(req);
 
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, flagRoute ? cors.preflight(req) : {});
+      res.writeHead(204, adminRoute ? {} : cors.preflight(req));
       res.end();
       return r.name === 'unknown' ? 'unknown' : `${r.name}:preflight`;
     }
@@ -244,12 +260,18 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
     if (r.name === 'metrics') {
-      const body = metrics.render({ openStreams: hub.countByFormat(), sources: sources.map((s) => s.state()) });
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(body);
+      metrics.render({ openStreams: hub.countByFormat(), sources: sources.map((s) => s.state()) }).then(
+        (body) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(body),
+        (err: unknown) => sendError(res, 500, 13, `metrics failed: ${String(err)}`),
+      );
       return r.name;
     }
 
+    if (r.name === 'stream' && r.ofrep && !(req.headers.accept ?? '').startsWith('text/event-stream')) {
+      res.writeHead(406, { ...corsHeaders, 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      res.end('text/event-stream is the only supported content type for this endpoint\n');
+      return r.name;
+    }
     const sse = (req.headers.accept ?? '').includes('text/event-stream') && r.name === 'stream';
     if (!authorized(req, tokens)) {
       if (sse) sendSseError(res, 401, GrpcCode.Unauthenticated, 'request was not authenticated', corsHeaders);
@@ -319,7 +341,9 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
     if (sse) res.write(`retry: ${retryMs}\n\n`);
-    hub.add(streamKey(environment, r.namespace), res, format, digest, entry);
+    // A client says how large an event it accepts; larger snapshots go as notifications it follows with a GET.
+    const maxEventBytes = Number(url.searchParams.get('maxEventBytes'));
+    hub.add(streamKey(environment, r.namespace), res, format, digest, entry, Number.isSafeInteger(maxEventBytes) && maxEventBytes > 0 ? maxEventBytes : Infinity);
     return r.name;
   };
 
@@ -327,9 +351,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     // The response on each connection, while it is being written (no status line then).
     const responding = new WeakSet<object>();
     const server = createServer(serverOptions(limits), (req, res) => {
-      let name = 'unknown';
       responding.add(req.socket);
       res.once('finish', () => responding.delete(req.socket));
+      closeAfterEarlyAnswer(req, res);
+      if (surface !== 'admin' && evaluation(req, res)) {
+        limitResponseTime(res, limits.requestTimeoutMs);
+        return;
+      }
+      let name = 'unknown';
       try {
         name = handle(req, res, surface);
       } catch (err) {

@@ -47,6 +47,18 @@ export function answerWithoutBody(req: IncomingMessage, res: ServerResponse): bo
 }
 
 /**
+ * Closes the connection once the response is written when the request's body is still
+ * arriving (an evaluation refused before its body was read, say), so a client trickling a body
+ * cannot keep the socket.
+ */
+export function closeAfterEarlyAnswer(req: IncomingMessage, res: ServerResponse): void {
+  if (!hasBody(req)) return;
+  res.once('finish', () => {
+    if (!req.complete) req.socket.end();
+  });
+}
+
+/**
  * Destroys the connection when the response is not fully written `ms` from now (a client that
  * stops reading a large snapshot). Not for streams, which are meant to stay open.
  */

@@ -4,7 +4,7 @@ import type { Logger } from '../server/logger.js';
 import { Debounce } from './debounce.js';
 import { flagFilesFingerprint } from './flagFileList.js';
 import { FlagFileWatcher } from './flagFileWatcher.js';
-import { FilesChangingError, readFlagPath } from './readFlagPath.js';
+import { DEFAULT_MAX_FILE_BYTES, FilesChangingError, readFlagPath } from './readFlagPath.js';
 import type { Source, SourceState, SourceUpdate } from './source.js';
 import { WorkerConverter, type ConvertedFiles } from './workerConverter.js';
 
@@ -33,8 +33,6 @@ export interface FileSourceOptions {
   logger: Logger;
 }
 
-/** Default for `maxFileBytes`: about 30,000 flags; converting one takes about 1 GB. */
-export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Reads of a file that keeps changing before a load gives up (and retries after the next change). */
 const SETTLE_ATTEMPTS = 5;
 
@@ -128,7 +126,7 @@ export class FileSource implements Source {
   private async read(): Promise<ConvertedFiles> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const files = await readFlagPath(this.path, { settleMs: this.options.settleMs ?? 50, maxFileBytes: this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES });
+        const files = await readFlagPath(this.path, { settleMs: this.options.settleMs, maxFileBytes: this.options.maxFileBytes });
         return await this.converter.convert(files);
       } catch (err) {
         if (!(err instanceof FilesChangingError) || attempt >= SETTLE_ATTEMPTS || this.closed) throw err;

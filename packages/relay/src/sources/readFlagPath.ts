@@ -3,14 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FlagFileError, type FlagFile } from '../convert/index.js';
 import { fileIdentity, listFlagFiles } from './flagFileList.js';
 
+/** Default for `maxFileBytes`: about 30,000 flags; converting one takes about 1 GB. */
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+
 export interface ReadFlagPathOptions {
   /**
    * A file written less than this long ago (or during the read) is read again this much later
-   * and must read the same: a file being written is never taken half-way.
+   * and must read the same: a file being written is never taken half-way (default 50 ms).
    */
-  settleMs: number;
-  /** Files larger than this are refused. */
-  maxFileBytes: number;
+  settleMs?: number;
+  /** Files larger than this are refused (default 8 MiB). */
+  maxFileBytes?: number;
 }
 
 /** A flag file changed while it was read (a write in progress, or a file replaced): read later. */
@@ -54,16 +57,18 @@ async function readOnce(name: string, maxFileBytes: number): Promise<Read> {
  * `settleMs` later and must have the same identity and bytes; otherwise FilesChangingError.
  * Files replaced by a rename (editors, `kubectl`'s ConfigMap updates) settle on the first read.
  */
-export async function readFlagPath(path: string, options: ReadFlagPathOptions): Promise<FlagFile[]> {
+export async function readFlagPath(path: string, options: ReadFlagPathOptions = {}): Promise<FlagFile[]> {
+  const settleMs = options.settleMs ?? 50;
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const names = await listFlagFiles(path);
   if (names.length === 0) throw new FlagFileError(path, 'holds no flag files (.yaml, .yml or .json)');
-  const reads = await Promise.all(names.map((name) => readOnce(name, options.maxFileBytes)));
+  const reads = await Promise.all(names.map((name) => readOnce(name, maxFileBytes)));
   const now = Date.now();
-  const unsettled = reads.filter((r) => r.changed || now - r.mtimeMs < options.settleMs);
+  const unsettled = reads.filter((r) => r.changed || now - r.mtimeMs < settleMs);
   if (unsettled.length > 0) {
-    await sleep(options.settleMs);
+    await sleep(settleMs);
     for (const first of unsettled) {
-      const again = await readOnce(first.name, options.maxFileBytes);
+      const again = await readOnce(first.name, maxFileBytes);
       if (first.changed || again.changed || again.identity !== first.identity || !again.contents.equals(first.contents)) throw new FilesChangingError(first.name);
     }
   }

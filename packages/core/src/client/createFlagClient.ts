@@ -1,0 +1,200 @@
+import type { Snapshot } from '../types.js';
+import { EvaluationError, FlagClientError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import { parseSnapshot } from '../snapshot/parseSnapshot.js';
+import { openCachedSnapshot } from '../cache/cachedSnapshot.js';
+import { baseUrl, type Endpoint } from '../transport/endpoints.js';
+import { isDefinitive } from '../transport/httpError.js';
+import { createNetworkSource, type NetworkSink, type NetworkSource } from '../transport/networkSource.js';
+import { shareConnection, tabsSupported, type SharedConnection } from '../tabs/shareConnection.js';
+import type { TabEnvironment } from '../tabs/tabEnvironment.js';
+import { createFlagStore } from './flagStore.js';
+import { toEvaluationContext } from './evaluationContext.js';
+import type { FlagClient, FlagClientOptions } from './clientTypes.js';
+
+/**
+ * A live client for one namespace: evaluates from a bootstrap snapshot or the cache before the
+ * network answers, stays current over SSE (or polling), survives network faults, shares one
+ * connection among the tabs of a browser, and tells each listener which flags changed.
+ *
+ * @example
+ * const client = createFlagClient({ url: 'http://localhost:8787' });
+ * await client.ready();
+ * client.getBoolean('new-checkout', false, 'user-1', { plan: 'pro' });
+ */
+export function createFlagClient(options: FlagClientOptions): FlagClient {
+  return createFlagClientWith(options, {});
+}
+
+/** Seams for tests, not options: kept out of the public types and the barrel. */
+export interface FlagClientSeams {
+  /** The browser as tab sharing sees it (fake locks, channels and page in unit tests). */
+  tabEnvironment?: TabEnvironment | undefined;
+}
+
+export function createFlagClientWith(options: FlagClientOptions, seams: FlagClientSeams): FlagClient {
+  const url = baseUrl(options.url);
+  const namespace = options.namespace ?? 'default';
+  const environment = options.environment ?? 'default';
+  const auth = options.authentication;
+  const endpoint: Endpoint = {
+    url,
+    namespace,
+    environment,
+    authorization: auth ? ('clientToken' in auth ? `Bearer ${auth.clientToken}` : `JWT ${auth.jwtToken}`) : undefined,
+    reference: options.reference,
+  };
+  const describe = () => `${url}, environment "${environment}", namespace "${namespace}"`;
+  const transport = options.transport ?? 'sse';
+  const shared = transport !== 'none' && options.tabs !== 'own' && (!!seams.tabEnvironment || tabsSupported());
+  const store = createFlagStore({ role: shared ? 'follower' : 'own', transport });
+  const cacheKey = `${url}|${environment}|${namespace}${options.reference ? `|${options.reference}` : ''}`;
+  /** Settles when the cache read is done (at once when there is none). */
+  let cacheRead: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  function report(error: FlagClientError): void {
+    store.patch({ error });
+    // A definitive answer with nothing to evaluate: final for `ready()`, unless the cache may still provide a snapshot.
+    if (isDefinitive(error)) void cacheRead.then(() => store.fail(error));
+  }
+  const cache = openCachedSnapshot(options.cache, cacheKey, report);
+
+  let tabs: SharedConnection | undefined;
+  const sink: NetworkSink = {
+    current() {
+      const state = store.getState();
+      return { digest: state.digest, fromNetwork: state.source === 'network', hasSnapshot: !!store.getSnapshot() };
+    },
+    deliver(snapshot, identity) {
+      if (!store.apply(snapshot, 'network', identity)) return;
+      const { digest } = store.getState();
+      if (digest) cache?.save(snapshot, digest);
+      tabs?.publishSnapshot(snapshot);
+    },
+    confirmed: () => store.patch({ source: 'network', error: null }),
+    connection: (connection) => store.patch({ connection }),
+    polling: () => store.patch({ transport: 'poll' }),
+    report,
+    // Connected: a transient error from before is over (a cache failure is not).
+    opened: () => store.patch({ connection: 'open', error: store.getState().error?.code === 'CACHE_UNAVAILABLE' ? store.getState().error : null }),
+  };
+  const retry = options.retry ?? {};
+  // Also with transport `none`: never started, but `refresh()` still fetches.
+  const network: NetworkSource = createNetworkSource(
+    {
+      endpoint,
+      fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
+      transport: transport === 'none' ? 'poll' : transport,
+      pollIntervalMs: options.pollIntervalMs ?? 30_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 45_000,
+      silentStreamTimeoutMs: options.silentStreamTimeoutMs ?? 300_000,
+      firstDeliveryTimeoutMs: options.firstDeliveryTimeoutMs ?? 3_000,
+      minDelayMs: retry.minDelayMs ?? 1_000,
+      maxDelayMs: retry.maxDelayMs ?? 30_000,
+      includeSnapshotInStream: options.includeSnapshotInStream ?? true,
+      maxEventBytes: options.maxEventBytes ?? 16 * 1024 * 1024,
+    },
+    sink,
+  );
+
+  // Start: bootstrap, then cache, then network. A later source never loses to an earlier one.
+  if (options.bootstrap != null) {
+    try {
+      store.apply(parseSnapshot(options.bootstrap), 'bootstrap', undefined);
+    } catch (error) {
+      report(new FlagClientError('INVALID_SNAPSHOT', `the bootstrap snapshot is invalid: ${(error as Error).message}`));
+    }
+  }
+  /** With no transport, a client that has nothing to evaluate never will: say why, once. */
+  const nothingToEvaluate = () => {
+    if (transport === 'none' && !store.getSnapshot()) {
+      store.fail(store.getState().error ?? new FlagClientError('NO_SNAPSHOT', 'nothing to evaluate: transport is "none" and there is no bootstrap or cached snapshot'));
+    }
+  };
+
+  let started = false;
+  function start(): void {
+    if (started || closed) return;
+    started = true;
+    if (cache && !store.getSnapshot()) {
+      cacheRead = cache
+        .load()
+        .then((stored) => {
+          // The network (or bootstrap, or another tab) was first: never replace it.
+          if (stored && !store.getSnapshot()) store.apply(stored.snapshot, 'cache', stored.digest, stored.savedAt);
+        })
+        .finally(nothingToEvaluate);
+    } else {
+      nothingToEvaluate();
+    }
+    if (transport === 'none') return;
+    if (shared) {
+      tabs = shareConnection({
+        key: cacheKey,
+        authorization: endpoint.authorization,
+        store,
+        network,
+        heartbeatMs: options.tabHeartbeatMs ?? 5_000,
+        leaderTimeoutMs: options.tabLeaderTimeoutMs ?? 20_000,
+        environment: seams.tabEnvironment,
+      });
+    }
+    else network.start();
+  }
+  if (options.autoStart !== false) start();
+
+  const requireEngine = (): Engine => store.getEngine() ?? (() => { throw new EvaluationError('NOT_READY', 'no snapshot yet: await client.ready()'); })();
+  const state = () => store.getState();
+
+  return {
+    get status() { return state().status; },
+    get source() { return state().source; },
+    get connection() { return state().connection; },
+    get transport() { return state().transport; },
+    get role() { return state().role; },
+    get error() { return state().error; },
+    get digest() { return state().digest; },
+    get updatedAt() { return state().updatedAt; },
+    ready: (ready) => store.ready(ready?.timeoutMs ?? options.readyTimeoutMs ?? 30_000, describe),
+    subscribe: store.subscribe,
+    getState: store.getState,
+    getSnapshot: (): Snapshot | undefined => store.getSnapshot(),
+    getEngine: store.getEngine,
+    evaluateVariant: (request) => requireEngine().evaluateVariant(request),
+    evaluateBoolean: (request) => requireEngine().evaluateBoolean(request),
+    evaluateBatch: (requests) => requireEngine().evaluateBatch(requests),
+    getBoolean(flagKey, defaultValue, entityId, context) {
+      try {
+        return requireEngine().evaluateBoolean({ flagKey, entityId, context: toEvaluationContext(context) }).enabled;
+      } catch {
+        return defaultValue;
+      }
+    },
+    getVariant(flagKey, defaultVariantKey, entityId, context) {
+      try {
+        return requireEngine().evaluateVariant({ flagKey, entityId, context: toEvaluationContext(context) }).variantKey || defaultVariantKey;
+      } catch {
+        return defaultVariantKey;
+      }
+    },
+    async refresh() {
+      if (tabs && !tabs.isLeading()) return tabs.askLeaderToRefresh();
+      try {
+        await network.refresh();
+      } catch (error) {
+        report(error as FlagClientError);
+        throw error;
+      }
+    },
+    start,
+    close() {
+      if (closed) return;
+      closed = true;
+      store.close();
+      tabs?.close();
+      network.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '../types.js';
+import type { FlagClient } from './clientTypes.js';
+import { toEvaluationContext, type LooseContext } from './evaluationContext.js';
+
+export interface WatchedFlag<C extends LooseContext<C> = LooseContext> {
+  flagKey: string;
+  entityId: string;
+  context?: C | undefined;
+  type: 'boolean' | 'variant';
+}
+
+type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
+
+/**
+ * Calls `callback` whenever the result of one flag for one entity changes (value, variant,
+ * attachment, reason or matched segments), and never for changes to other flags. Until the
+ * flag can be evaluated (no snapshot yet, or it is missing) the result is undefined.
+ * Returns the unsubscribe function.
+ *
+ * @example
+ * const stop = watchFlag(client, { flagKey: 'new-checkout', entityId: 'user-1', type: 'boolean' },
+ *   (result) => render(result?.enabled ?? false));
+ */
+export function watchFlag<C extends LooseContext<C>>(client: FlagClient, flag: WatchedFlag<C>, callback: (result: Result | undefined) => void): () => void {
+  const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: toEvaluationContext(flag.context) };
+  const evaluate = (): Result | undefined => {
+    try {
+      return flag.type === 'boolean' ? client.evaluateBoolean(request) : client.evaluateVariant(request);
+    } catch {
+      return undefined;
+    }
+  };
+  let current = evaluate();
+  return client.subscribe(({ changedFlags }) => {
+    if (!changedFlags.includes(flag.flagKey)) return;
+    const next = evaluate();
+    if (!sameResult(current, next)) callback((current = next));
+  });
+}
+
+function sameResult(a: Result | undefined, b: Result | undefined): boolean {
+  return a === b || (!!a && !!b && JSON.stringify({ ...a, segmentKeys: [...a.segmentKeys].sort() }) === JSON.stringify({ ...b, segmentKeys: [...b.segmentKeys].sort() }));
+}
