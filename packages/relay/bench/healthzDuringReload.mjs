@@ -5,16 +5,14 @@
 // /healthz is probed open-loop (a request every 5 ms whether or not the last one came back, so
 // a stalled event loop shows as many slow answers, not as one), from the rename of a new file
 // until an SSE client has the change. Needs `pnpm -r build` first.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startRelay } from './startRelay.mjs';
 
-const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 const PROBE_EVERY_MS = 5;
 
 const flagFile = (count, rev) => {
@@ -39,20 +37,6 @@ const flagFile = (count, rev) => {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
-async function startRelay(file) {
-  const child = spawn(process.execPath, [BIN, '--file', file, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const address = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/([\d.]+):(\d+)/.exec(out);
-      if (m) resolve({ host: m[1], port: Number(m[2]) });
-    });
-    child.on('exit', (code) => reject(new Error(`relay exited ${code}`)));
-  });
-  return { child, ...address };
-}
 
 /** An SSE client that calls `onChange` with each etag after the first event. */
 function openStream({ host, port }, onChange) {

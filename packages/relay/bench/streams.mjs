@@ -6,14 +6,13 @@
 // 2. Evaluation throughput over keep-alive connections, next to a trivial Node server
 //    (bench/evaluation.mjs).
 // Needs `pnpm -r build` first.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runEvaluationBench } from './evaluation.mjs';
+import { startRelay } from './startRelay.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -27,7 +26,6 @@ const { values } = parseArgs({
 });
 const SIZES = values.clients.split(',').map(Number);
 const CHANGES = Number(values.changes);
-const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 
 const flags = (n) => `version: "1.6"
 flags:
@@ -47,20 +45,6 @@ segments:
 
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-async function startRelay(file) {
-  const child = spawn(process.execPath, [BIN, '--file', file, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/([\d.]+):(\d+)/.exec(out);
-      if (m) resolve({ host: m[1], port: Number(m[2]) });
-    });
-    child.on('exit', (code) => reject(new Error(`relay exited ${code}`)));
-  });
-  return { child, ...url };
-}
 
 /** One SSE client on a raw socket: records when each `data:` line (one per event) arrives. */
 function openClient({ host, port }, onEvent) {

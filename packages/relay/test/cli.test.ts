@@ -46,10 +46,19 @@ async function expectTokens(file: string, args: string[], env: Record<string, st
   }
 }
 
+/** Runs `body` with a fresh temporary directory, removed afterwards. */
+async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(!built)('CLI', () => {
   it('serves a file and exits cleanly on SIGTERM, ending open streams', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
-    try {
+    await inTempDir(async (dir) => {
       const file = join(dir, 'features.yaml');
       writeFileSync(file, 'namespace: web\nflags:\n  - {key: f, name: F, type: BOOLEAN_FLAG_TYPE, enabled: true}\n');
       const cli = run(['--file', file, '--port', '0', '--token', 't1', '--log-level', 'warn']);
@@ -62,14 +71,11 @@ describe.skipIf(!built)('CLI', () => {
       cli.child.kill('SIGTERM');
       await sse.until((r) => r.ended, 3000, 'stream end');
       expect(await cli.exited).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('says it could not start, naming the file and the error, when the file cannot be loaded; exits 2 on bad arguments', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
-    try {
+    await inTempDir(async (dir) => {
       const missing = run(['--file', join(dir, 'missing.yaml'), '--port', '0']);
       expect(await missing.exited).toBe(1);
       expect(missing.output().stderr).toContain('relay could not start');
@@ -83,28 +89,22 @@ describe.skipIf(!built)('CLI', () => {
       expect(invalid.output().stderr).not.toContain('last good');
       const usage = run(['--port', 'x']);
       expect(await usage.exited).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses an alias bomb at start-up promptly, and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
-    try {
+    await inTempDir(async (dir) => {
       const file = join(dir, 'features.yaml');
       const levels = ['      a0: &a0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `      a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`)];
       writeFileSync(file, `flags:\n  - key: f\n    name: F\n    variants:\n    - key: v\n      attachment:\n${levels.map((l) => `  ${l}`).join('\n')}\n`);
       const cli = run(['--file', file, '--port', '0']);
       expect(await cli.exited).toBe(1);
       expect(cli.output().stderr).toMatch(/relay could not start.*excessive aliasing/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('takes tokens from --token-file and from $FLAGCAST_TOKEN; refuses a token file without tokens', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
-    try {
+    await inTempDir(async (dir) => {
       const file = join(dir, 'features.yaml');
       writeFileSync(file, 'namespace: web\nflags:\n  - {key: f, name: F, type: BOOLEAN_FLAG_TYPE, enabled: true}\n');
       const tokens = join(dir, 'tokens');
@@ -115,14 +115,11 @@ describe.skipIf(!built)('CLI', () => {
       const empty = run(['--file', file, '--port', '0', '--token-file', tokens]);
       expect(await empty.exited).toBe(2);
       expect(empty.output().stderr).toContain(`--token-file: ${tokens} holds no token`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('serves /healthz and /metrics on --admin-port only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
-    try {
+    await inTempDir(async (dir) => {
       const file = join(dir, 'features.yaml');
       writeFileSync(file, 'namespace: web\nflags: []\n');
       const cli = run(['--file', file, '--port', '0', '--admin-port', '0', '--log-level', 'warn']);
@@ -136,8 +133,6 @@ describe.skipIf(!built)('CLI', () => {
       expect((await get(`${url}/healthz`)).status).toBe(404);
       cli.child.kill('SIGTERM');
       expect(await cli.exited).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -63,6 +63,20 @@ describe('request bodies', () => {
     }
   });
 
+  it('closes the connection of an evaluation refused before its body arrived', async () => {
+    const secured = await createRelay({ file: join(dir, 'features.yaml'), port: 0, logLevel: 'silent', tokens: ['t'] });
+    const c = rawClient(secured, 'POST /evaluate/v1/boolean HTTP/1.1\r\nhost: relay\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{');
+    const trickle = setInterval(() => !c.closed && c.socket!.write(' '), 100);
+    try {
+      await waitFor(() => c.closed, 10_000, 'the connection to be closed');
+      expect(c.received).toMatch(/^HTTP\/1\.1 401 /);
+    } finally {
+      clearInterval(trickle);
+      c.socket!.destroy();
+      await secured.close();
+    }
+  });
+
   it('refuses a stream request that carries a body', async () => {
     const c = rawClient(relay, `GET ${STREAM} HTTP/1.1\r\nhost: relay\r\naccept: text/event-stream\r\ncontent-length: 10\r\n\r\n`);
     await waitFor(() => c.closed, 5000, 'the answer');
