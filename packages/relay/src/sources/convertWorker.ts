@@ -39,3 +39,5 @@ port.on('message', (message: ToWorker) => {
     flags = new Map();
   }
 });
+
+post({ type: 'ready', id: 0 });

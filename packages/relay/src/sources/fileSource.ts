@@ -68,7 +68,11 @@ export class FileSource implements Source {
     this.status = { name: this.name, kind: this.kind, ok: false, namespaces: 0, loads: 0, loadErrors: 0, lastLoadAt: null, lastError: null };
     const maxFileMb = (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) / (1024 * 1024);
     // Conversion needs up to ~200 times a file's size in memory: the heap allows a file at the limit.
-    this.converter = new WorkerConverter({ timeoutMs: options.convertTimeoutMs ?? 120_000, maxHeapMb: Math.max(1024, Math.ceil(256 * maxFileMb)) });
+    this.converter = new WorkerConverter({
+      timeoutMs: options.convertTimeoutMs ?? 120_000,
+      maxHeapMb: Math.max(1024, Math.ceil(256 * maxFileMb)),
+      onInline: (reason) => options.logger.warn('flag files are converted on the event loop, which stalls while a large file loads', { source: this.name, reason }),
+    });
     this.debounce = new Debounce(() => void this.reload(), options.debounceMs ?? 75, options.debounceMaxWaitMs ?? 1000);
   }
 

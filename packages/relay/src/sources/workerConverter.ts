@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Snapshot, SnapshotFlag } from '@flagcast/core';
-import { FlagFileError, type ConvertWarning, type FlagFile } from '../convert/index.js';
+import { convertFlagFiles, FlagFileError, type ConvertWarning, type FlagFile } from '../convert/index.js';
 import type { EncodedBodies } from '../server/compression.js';
 
 /** What the conversion worker sends for one namespace (its flags follow in slices). */
@@ -19,6 +19,7 @@ export type ToWorker =
   | { type: 'release'; id: number };
 
 export type FromWorker =
+  | { type: 'ready'; id: 0 }
   | { type: 'converted'; id: number; namespaces: ConvertedNamespace[]; warnings: ConvertWarning[]; heapBytes: number }
   | { type: 'failed'; id: number; error: { file?: string; reason: string; line?: number; column?: number } }
   | { type: 'flags'; id: number; flags: SnapshotFlag[] };
@@ -36,7 +37,12 @@ export interface WorkerConverterOptions {
   timeoutMs?: number;
   /** Heap limit of the worker, in MB (default 2048): a file that needs more fails to load. */
   maxHeapMb?: number;
+  /** Called once if the worker cannot start here, and conversions run on this thread instead. */
+  onInline?: (reason: string) => void;
 }
+
+/** The worker's module cannot be loaded here (a bundle without it, a test runner's transform). */
+class WorkerUnavailableError extends Error {}
 
 /** Flags per message: small enough that taking one in stays far below a millisecond or so. */
 const FLAGS_PER_SLICE = 250;
@@ -56,6 +62,9 @@ export class WorkerConverter {
   private queue: Promise<unknown> = Promise.resolve();
   private waiting: { id: number; resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
   private closed = false;
+  /** The worker's module loaded (it said so): failures after that are not about starting it. */
+  private ready = false;
+  private inline = false;
 
   constructor(private readonly options: WorkerConverterOptions = {}) {}
 
@@ -68,6 +77,21 @@ export class WorkerConverter {
 
   private async run(files: FlagFile[], now: Date): Promise<ConvertedFiles> {
     if (this.closed) throw new Error('the conversion worker is closed');
+    if (!this.inline) {
+      try {
+        return await this.runOnWorker(files, now);
+      } catch (err) {
+        if (!(err instanceof WorkerUnavailableError)) throw err;
+        this.inline = true;
+        this.options.onInline?.(err.message);
+      }
+    }
+    // Without a worker the event loop is busy while a file converts; bodies are made on first use.
+    const { snapshots, warnings } = convertFlagFiles(files, { now });
+    return { snapshots, bodies: new Map(), encoded: new Map(), warnings };
+  }
+
+  private async runOnWorker(files: FlagFile[], now: Date): Promise<ConvertedFiles> {
     const worker = this.start();
     worker.ref();
     const timeoutMs = this.options.timeoutMs ?? 60_000;
@@ -105,8 +129,18 @@ export class WorkerConverter {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 } });
+    let worker: Worker;
+    this.ready = false;
+    try {
+      worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 } });
+    } catch (err) {
+      throw new WorkerUnavailableError(`the conversion worker cannot start: ${(err as Error).message}`);
+    }
     worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') {
+        this.ready = true;
+        return;
+      }
       const waiting = this.waiting;
       if (waiting?.id !== message.id) return;
       this.waiting = undefined;
@@ -114,6 +148,7 @@ export class WorkerConverter {
     });
     worker.on('error', (err: NodeJS.ErrnoException) => {
       const limit = this.options.maxHeapMb ?? 2048;
+      if (!this.ready) return this.stop(new WorkerUnavailableError(`the conversion worker cannot start: ${err.message}`));
       this.stop(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`conversion ran out of memory (worker heap limit ${limit} MB)`) : new Error(`the conversion worker failed: ${err.message}`));
     });
     worker.on('exit', (code) => {
