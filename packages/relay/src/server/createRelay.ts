@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Snapshot } from '@flagcast/core';
 import { FileSource, type FileSourceOptions } from '../sources/fileSource.js';
 import { UpstreamSource, type UpstreamSourceOptions } from '../sources/upstreamSource.js';
@@ -8,7 +8,8 @@ import { createEvaluationRoutes } from './evaluationRoutes.js';
 import { authorized, etagMatches, GrpcCode, listen, pickEncoding, sendError, sendJson, sendSseError } from './httpUtil.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
-import { answerClientError, answerWithoutBody, closeAfterEarlyAnswer, DEFAULT_REQUEST_LIMITS, limitResponseTime, serverOptions } from './requestLimits.js';
+import { createRelayServer } from './relayServer.js';
+import { answerWithoutBody, DEFAULT_REQUEST_LIMITS } from './requestLimits.js';
 import { SnapshotEntry } from './snapshotEntry.js';
 import { StreamHub, type StreamFormat } from './streamHub.js';
 
@@ -347,36 +348,15 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     return r.name;
   };
 
-  const createHttpServer = (surface: Surface): Server => {
-    // The response on each connection, while it is being written (no status line then).
-    const responding = new WeakSet<object>();
-    const server = createServer(serverOptions(limits), (req, res) => {
-      responding.add(req.socket);
-      res.once('finish', () => responding.delete(req.socket));
-      closeAfterEarlyAnswer(req, res);
-      if (surface !== 'admin' && evaluation(req, res)) {
-        limitResponseTime(res, limits.requestTimeoutMs);
-        return;
-      }
-      let name = 'unknown';
-      try {
-        name = handle(req, res, surface);
-      } catch (err) {
-        logger.error('request failed', { error: err instanceof Error ? err.stack : String(err), url: req.url });
-        if (!res.headersSent) sendError(res, 500, 13, 'internal error');
-        else res.destroy();
-      }
-      // Streams stay open; every other answer must be taken in time.
-      if (name !== 'stream' || res.writableEnded) limitResponseTime(res, limits.requestTimeoutMs);
-      metrics.countRequest(name, res.statusCode);
+  const createHttpServer = (surface: Surface): Server =>
+    createRelayServer({
+      limits,
+      logger,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(surface === 'admin' ? {} : { evaluation }),
+      handle: (req, res) => handle(req, res, surface),
+      countRequest: (route, status) => metrics.countRequest(route, status),
     });
-    if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
-    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      answerClientError(err, socket, responding.has(socket));
-      logger.debug('client error', { error: String(err) });
-    });
-    return server;
-  };
 
   const server = createHttpServer(options.adminPort === undefined ? 'all' : 'flags');
   const admin = options.adminPort === undefined ? undefined : createHttpServer('admin');
