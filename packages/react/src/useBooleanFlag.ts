@@ -1,16 +1,15 @@
-import type { BooleanEvaluationResponse } from '@flagcast/core';
-import { useEvaluation, type FlagOptions } from './useEvaluation.js';
+import type { BooleanFlagKey } from '@flagcast/core';
+import type { FlagOptions } from './useEvaluation.js';
+import { useFlag } from './useFlag.js';
 
 /**
  * A boolean flag's value for the provider's entity, or `defaultValue` while there is no
  * snapshot or when the flag cannot be evaluated (missing, not a boolean flag). The component
- * re-renders only when the value changes.
+ * re-renders only when the value changes. The same as `useFlag` with a boolean default.
  *
  * @example
  * const newCheckout = useBooleanFlag('new-checkout', false);
  */
-export function useBooleanFlag(flagKey: string, defaultValue: boolean, options?: FlagOptions): boolean {
-  return useEvaluation<BooleanEvaluationResponse, boolean>(flagKey, 'boolean', options, String(defaultValue), (outcome) =>
-    typeof outcome === 'string' ? defaultValue : outcome.enabled,
-  );
+export function useBooleanFlag(flagKey: BooleanFlagKey, defaultValue: boolean, options?: FlagOptions): boolean {
+  return useFlag(flagKey, defaultValue, options);
 }

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import type {
   BooleanEvaluationResponse,
   Engine,
@@ -30,11 +30,16 @@ interface Cached<T> {
   value: T;
 }
 
+/** The client's exposure bookkeeping (`serveKey` in @flagcast/core: the same registered symbol). */
+const serveKey = Symbol.for('flagcast.serve');
+type Serve = (result: Result, entityId: string) => Result;
+
 /**
  * The shared body of every flag hook: evaluates one flag for the provider's entity, and hands
  * React `derive(outcome)`, re-derived only when the outcome changed by value, so the component
  * re-renders only then. The flag is evaluated again only when it is in a snapshot's
- * `changedFlags`, or when the request (flag, entity, context, `derivation`) changed.
+ * `changedFlags`, or when the request (flag, entity, context, `derivation`) changed. With
+ * `exposes`, the value served is reported to the client's `onExposure` once committed.
  */
 export function useEvaluation<R extends Result, T>(
   flagKey: string,
@@ -42,6 +47,7 @@ export function useEvaluation<R extends Result, T>(
   options: FlagOptions | undefined,
   derivation: string,
   derive: (outcome: R | EvaluationErrorCode) => T,
+  exposes = true,
 ): T {
   const { client, entityId, context, contextKey, server } = useFlagcast();
   const merged = options?.context && { ...context, ...toEvaluationContext(options.context) };
@@ -58,9 +64,12 @@ export function useEvaluation<R extends Result, T>(
     } catch (error) {
       outcome = (error as EvaluationError).code;
     }
-    const value = cached && cached.key === key && sameOutcome(cached.outcome, outcome) ? cached.value : derive(outcome as R | EvaluationErrorCode);
-    cache.current = { key, engine, outcome, value };
-    return value;
+    // An equal outcome keeps its first object too: its identity tells the exposure effect about changes.
+    cache.current =
+      cached && cached.key === key && sameOutcome(cached.outcome, outcome)
+        ? { ...cached, engine }
+        : { key, engine, outcome, value: derive(outcome as R | EvaluationErrorCode) };
+    return cache.current.value;
   };
 
   const subscribe = useCallback(
@@ -78,7 +87,13 @@ export function useEvaluation<R extends Result, T>(
     [client, flagKey],
   );
 
-  return useSyncExternalStore(subscribe, () => read(client.getEngine()), () => read(server.engine));
+  const value = useSyncExternalStore(subscribe, () => read(client.getEngine()), () => read(server.engine));
+  // What this render shows, kept for its commit: a later read (a render React drops) must not change it.
+  const served = cache.current!.outcome;
+  useEffect(() => {
+    if (exposes && typeof served === 'object') (client as { [serveKey]?: Serve })[serveKey]?.(served, request.entityId);
+  }, [client, served, request.entityId, exposes]);
+  return value;
 }
 
 /** Same result by value (segment key order is not significant); the engine often returns the very same object. */

@@ -9,6 +9,7 @@ import { createNetworkSource, type NetworkSink, type NetworkSource } from '../tr
 import { shareConnection, tabsSupported, type SharedConnection } from '../tabs/shareConnection.js';
 import { createFlagStore } from './flagStore.js';
 import { toEvaluationContext } from './evaluationContext.js';
+import { createExposures, serveKey } from './exposures.js';
 import type { FlagClient, FlagClientOptions } from './clientTypes.js';
 
 /**
@@ -135,8 +136,10 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
 
   const requireEngine = (): Engine => store.getEngine() ?? (() => { throw new EvaluationError('NOT_READY', 'no snapshot yet: await client.ready()'); })();
   const state = () => store.getState();
+  const serve = createExposures(options.onExposure);
 
-  return {
+  // `serve` is for the React bindings (they report exposures after commit), not an API.
+  return Object.defineProperty<FlagClient>({
     get status() { return state().status; },
     get source() { return state().source; },
     get connection() { return state().connection; },
@@ -155,14 +158,14 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     evaluateBatch: (requests) => requireEngine().evaluateBatch(requests),
     getBoolean(flagKey, defaultValue, entityId, context) {
       try {
-        return requireEngine().evaluateBoolean({ flagKey, entityId, context: toEvaluationContext(context) }).enabled;
+        return serve(requireEngine().evaluateBoolean({ flagKey, entityId, context: toEvaluationContext(context) }), entityId).enabled;
       } catch {
         return defaultValue;
       }
     },
     getVariant(flagKey, defaultVariantKey, entityId, context) {
       try {
-        return requireEngine().evaluateVariant({ flagKey, entityId, context: toEvaluationContext(context) }).variantKey || defaultVariantKey;
+        return (serve(requireEngine().evaluateVariant({ flagKey, entityId, context: toEvaluationContext(context) }), entityId).variantKey || defaultVariantKey) as typeof defaultVariantKey;
       } catch {
         return defaultVariantKey;
       }
@@ -184,5 +187,5 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       tabs?.close();
       network.stop();
     },
-  };
+  }, serveKey, { value: serve });
 }
