@@ -32,7 +32,19 @@ interface Cached<T> {
 
 /** The client's exposure bookkeeping (`serveKey` in @flagcast/core: the same registered symbol). */
 const serveKey = Symbol.for('flagcast.serve');
-type Serve = (result: Result, entityId: string) => Result;
+
+/** Tells the client's exposure bookkeeping that `outcome` is served to `entityId` (an error code serves a default: nothing). */
+function report(client: object, outcome: Outcome, entityId: string): void {
+  if (typeof outcome === 'object') (client as { [serveKey]?: (result: Result, entityId: string) => void })[serveKey]?.(outcome, entityId);
+}
+
+/** What a committed render shows, for exposures. */
+interface Shown {
+  key: string;
+  entityId: string;
+  outcome: Outcome;
+  value: unknown;
+}
 
 /**
  * The shared body of every flag hook: evaluates one flag for the provider's entity, and hands
@@ -54,6 +66,7 @@ export function useEvaluation<R extends Result, T>(
   const request = { flagKey, entityId: options?.entityId ?? entityId, context: merged || context };
   const key = JSON.stringify([type, flagKey, request.entityId, merged ? JSON.stringify(merged) : contextKey, derivation]);
   const cache = useRef<Cached<T>>(undefined);
+  const shown = useRef<Shown>(undefined);
 
   const read = (engine: Engine | undefined): T => {
     const cached = cache.current;
@@ -78,7 +91,16 @@ export function useEvaluation<R extends Result, T>(
       return client.subscribe(({ changedFlags }) => {
         const engine = client.getEngine();
         const cached = cache.current;
-        if (changedFlags.includes(flagKey)) notify();
+        if (changedFlags.includes(flagKey)) {
+          notify(); // React reads the new value now, and re-renders only if it changed
+          const now = cache.current;
+          const committed = shown.current;
+          // The same value under a new outcome (a default that became the flag's own value) is
+          // served from now on, with no render to commit: report it here.
+          if (now && committed && now.key === committed.key && now.value === committed.value && now.outcome !== committed.outcome) {
+            report(client, (committed.outcome = now.outcome), committed.entityId);
+          }
+        }
         // Another flag changed: what this hook holds is the result under the new engine too.
         else if (cached && cached.engine === seen) cached.engine = engine;
         seen = engine;
@@ -89,10 +111,13 @@ export function useEvaluation<R extends Result, T>(
 
   const value = useSyncExternalStore(subscribe, () => read(client.getEngine()), () => read(server.engine));
   // What this render shows, kept for its commit: a later read (a render React drops) must not change it.
-  const served = cache.current!.outcome;
+  const { outcome } = cache.current!;
   useEffect(() => {
-    if (exposes && typeof served === 'object') (client as { [serveKey]?: Serve })[serveKey]?.(served, request.entityId);
-  }, [client, served, request.entityId, exposes]);
+    if (!exposes) return;
+    shown.current = { key, entityId: request.entityId, outcome, value };
+    report(client, outcome, request.entityId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` covers the request; `value` follows `outcome`
+  }, [client, key, outcome]);
   return value;
 }
 
