@@ -17,16 +17,16 @@
 export interface FlagRegistry {}
 
 type Registered = keyof FlagRegistry & string;
-type KeysOfType<T extends 'boolean' | 'variant'> = { [K in Registered]: FlagRegistry[K] extends { type: T } ? K : never }[Registered];
 
 /** Whether a registry was declared: without one, keys are plain strings. */
 type Untyped = [Registered] extends [never] ? true : false;
 
 /** A boolean flag's key: `string`, or the registry's boolean flags. */
-export type BooleanFlagKey = Untyped extends true ? string : KeysOfType<'boolean'>;
+// Spelled out (not through a helper type) so that compiler messages list the keys.
+export type BooleanFlagKey = Untyped extends true ? string : { [K in Registered]: FlagRegistry[K] extends { type: 'boolean' } ? K : never }[Registered];
 
 /** A variant flag's key: `string`, or the registry's variant flags. */
-export type VariantFlagKey = Untyped extends true ? string : KeysOfType<'variant'>;
+export type VariantFlagKey = Untyped extends true ? string : { [K in Registered]: FlagRegistry[K] extends { type: 'variant' } ? K : never }[Registered];
 
 /** Any flag's key: `string`, or the registry's keys. */
 export type FlagKey = BooleanFlagKey | VariantFlagKey;
