@@ -3,6 +3,7 @@ import { createRelay } from './server/createRelay.js';
 import { createLogger, type LogLevel } from './server/logger.js';
 
 const HELP = `Usage: flagcast-relay (--file <path> | --upstream <flipt url>) [options]
+       flagcast-relay types (--file <path> | --url <url>) [--out <file>]   (see types --help)
 
 Serves Flipt's snapshot and streaming endpoints, from Flipt declarative flag files or by
 following a Flipt v2 server (one upstream connection per namespace, fanned out to every client).
@@ -39,6 +40,8 @@ function positiveInt(name: string, value: string | undefined, fallback: number |
 
 /** Runs the CLI; resolves when the relay has stopped (SIGTERM/SIGINT). */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  // `flagcast-relay types …` writes a FlagRegistry declaration file; it has its own module and options.
+  if (argv[0] === 'types') return (await import('./types/typesCommand.js')).typesCommand(argv.slice(1));
   let values;
   try {
     ({ values } = parseArgs({
