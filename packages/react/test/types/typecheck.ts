@@ -2,7 +2,7 @@
  * Type-checks fixture files with the TypeScript compiler, as a strict app would (`tsc --noEmit`
  * under `strict`), and returns every diagnostic with its file and line.
  */
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -15,7 +15,8 @@ export interface Diagnostic {
   message: string;
 }
 
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The fixture apps' folder (with a trailing slash). */
+export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 const options: ts.CompilerOptions = {
   strict: true,
@@ -65,4 +66,3 @@ export function plantedErrors(file: string, text: string): { file: string; line:
   });
 }
 
-export const fixturesDir = dirname(fixtures + 'x');

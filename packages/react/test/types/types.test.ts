@@ -3,9 +3,8 @@
 // With a registry (a generated declaration file), wrong keys, keys of the other type and
 // variants that do not exist are errors; without one, every key is a string, as before.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixturesDir, plantedErrors, typecheck, type Diagnostic } from './typecheck';
+import { fixtures, plantedErrors, typecheck, type Diagnostic } from './typecheck';
 
 // The compiler needs a few seconds per program (much more on a busy machine): one program for
 // both consumers of the registry, one without it.
@@ -21,7 +20,7 @@ describe('typed flag keys', { timeout: 180_000 }, () => {
   });
 
   it('with a registry, each planted error is reported on its line, and nothing else', () => {
-    const planted = plantedErrors(errors, readFileSync(join(fixturesDir, errors), 'utf8'));
+    const planted = plantedErrors(errors, readFileSync(fixtures + errors, 'utf8'));
     expect(planted.length).toBeGreaterThanOrEqual(12);
     for (const error of planted) {
       const onLine = typed.filter((d) => d.file === error.file && d.line === error.line);
