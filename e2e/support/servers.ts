@@ -36,9 +36,16 @@ export async function startRelay(featuresFile: string, options: { tokens?: strin
   };
 }
 
+/** Streams the relay holds open now, all formats together (its `/metrics`). */
+export async function openStreams(relayUrl: string): Promise<number> {
+  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  return [...text.matchAll(/^flagcast_relay_open_streams\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.webmanifest': 'application/manifest+json',

@@ -2,16 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createRelay } from '@flagcast/relay';
-import { repo, startRelay, startStatic } from '../support/servers';
+import { openStreams, repo, startRelay, startStatic } from '../support/servers';
 
 const example = join(repo, 'examples/script-tag');
 const features = join(example, 'features.yml');
 const mounts = { '/flagcast.iife.js': join(repo, 'packages/core/dist/flagcast.iife.js'), '/': example };
-
-async function openStreams(relayUrl: string): Promise<number> {
-  const text = await (await fetch(`${relayUrl}/metrics`)).text();
-  return [...text.matchAll(/^flagcast_relay_open_streams\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
-}
 
 async function open(page: Page, siteUrl: string, relayUrl: string, token?: string) {
   await page.goto(`${siteUrl}/?relay=${encodeURIComponent(relayUrl)}${token ? `&token=${encodeURIComponent(token)}` : ''}`);

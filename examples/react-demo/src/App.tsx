@@ -202,12 +202,16 @@ function ExposurePanel({ log }: { log: ExposureLog }) {
 }
 
 function StatusPanel() {
-  const { status, connection, source, digest, error, updatedAt } = useFlagcastStatus();
+  const { status, connection, role, source, digest, error, updatedAt } = useFlagcastStatus();
   return (
     <dl className="status" data-testid="status">
       <dt>connection</dt>
       <dd data-testid="connection" className={`pill ${connection}`}>
         {connection}
+      </dd>
+      <dt>role</dt>
+      <dd data-testid="role" title="leader: this tab holds the connection the tabs share; follower: another tab does">
+        {role}
       </dd>
       <dt>source</dt>
       <dd data-testid="source">{source}</dd>

@@ -4,11 +4,11 @@ import { ownClient, type OwnedClient } from './ownClient.js';
 import { toEvaluationContext } from '@flagcast/core';
 
 /** Props of {@link FlagcastProvider}: a `client` you own, or `options` for one the provider owns. */
-export type FlagcastProviderProps = (
+export type FlagcastProviderProps<C extends LooseContext<C> = LooseContext> = (
   | {
       /** A client you created (and close yourself). */
       client: FlagClient;
-      options?: never;
+      options?: undefined;
     }
   | {
       /**
@@ -17,13 +17,13 @@ export type FlagcastProviderProps = (
        * `bootstrap` only.
        */
       options: FlagClientOptions;
-      client?: never;
+      client?: undefined;
     }
 ) & {
   /** Who flags are evaluated for (Flipt's entity id): a user, account or device id. */
   entityId: string;
   /** Properties rules match on. Numbers, booleans and dates are sent as strings. Compared by value. */
-  context?: LooseContext;
+  context?: C | undefined;
   children?: ReactNode;
 };
 
@@ -48,7 +48,7 @@ const FlagcastContext = createContext<FlagcastContextValue | null>(null);
  *   <App />
  * </FlagcastProvider>
  */
-export function FlagcastProvider(props: FlagcastProviderProps): ReactNode {
+export function FlagcastProvider<C extends LooseContext<C> = LooseContext>(props: FlagcastProviderProps<C>): ReactNode {
   const owned = useRef<OwnedClient | null>(null);
   const [, renderAgain] = useState(0);
   if (!props.client) owned.current ??= ownClient(props.options);

@@ -1,4 +1,4 @@
-import type { BooleanFlagKey } from '@flagcast/core';
+import type { BooleanFlagKey, LooseContext } from '@flagcast/core';
 import type { FlagOptions } from './useEvaluation.js';
 import { useFlag } from './useFlag.js';
 
@@ -10,6 +10,6 @@ import { useFlag } from './useFlag.js';
  * @example
  * const newCheckout = useBooleanFlag('new-checkout', false);
  */
-export function useBooleanFlag(flagKey: BooleanFlagKey, defaultValue: boolean, options?: FlagOptions): boolean {
+export function useBooleanFlag<C extends LooseContext<C> = LooseContext>(flagKey: BooleanFlagKey, defaultValue: boolean, options?: FlagOptions<C>): boolean {
   return useFlag(flagKey, defaultValue, options);
 }

@@ -11,11 +11,11 @@ import { useFlagcast } from './FlagcastProvider.js';
 import { toEvaluationContext } from '@flagcast/core';
 
 /** Per-call overrides of the provider's entity and context. */
-export interface FlagOptions {
+export interface FlagOptions<C extends LooseContext<C> = LooseContext> {
   /** Evaluate for this entity instead of the provider's. */
-  entityId?: string;
+  entityId?: string | undefined;
   /** Merged over the provider's context (these properties win). Compared by value. */
-  context?: LooseContext;
+  context?: C | undefined;
 }
 
 type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
@@ -53,10 +53,10 @@ interface Shown {
  * `changedFlags`, or when the request (flag, entity, context, `derivation`) changed. With
  * `exposes`, the value served is reported to the client's `onExposure` once committed.
  */
-export function useEvaluation<R extends Result, T>(
+export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
   flagKey: string,
   type: R extends BooleanEvaluationResponse ? 'boolean' : 'variant',
-  options: FlagOptions | undefined,
+  options: FlagOptions<C> | undefined,
   derivation: string,
   derive: (outcome: R | EvaluationErrorCode) => T,
   exposes = true,

@@ -1,4 +1,4 @@
-import type { BooleanEvaluationResponse, BooleanFlagKey, VariantEvaluationResponse, VariantFlagKey, VariantKeyOf } from '@flagcast/core';
+import type { BooleanEvaluationResponse, BooleanFlagKey, LooseContext, VariantEvaluationResponse, VariantFlagKey, VariantKeyOf } from '@flagcast/core';
 import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /**
@@ -11,10 +11,14 @@ import { useEvaluation, type FlagOptions } from './useEvaluation.js';
  * const newCheckout = useFlag('new-checkout', false);
  * const theme = useFlag('theme', 'light');
  */
-export function useFlag(flagKey: BooleanFlagKey, defaultValue: boolean, options?: FlagOptions): boolean;
-export function useFlag<K extends VariantFlagKey, D extends string>(flagKey: K, defaultValue: D, options?: FlagOptions): VariantKeyOf<K> | D;
-export function useFlag(flagKey: string, defaultValue: boolean | string, options?: FlagOptions): boolean | string {
-  return useEvaluation<BooleanEvaluationResponse | VariantEvaluationResponse, boolean | string>(
+export function useFlag<C extends LooseContext<C> = LooseContext>(flagKey: BooleanFlagKey, defaultValue: boolean, options?: FlagOptions<C>): boolean;
+export function useFlag<K extends VariantFlagKey, D extends string, C extends LooseContext<C> = LooseContext>(
+  flagKey: K,
+  defaultValue: D,
+  options?: FlagOptions<C>,
+): VariantKeyOf<K> | D;
+export function useFlag<C extends LooseContext<C>>(flagKey: string, defaultValue: boolean | string, options?: FlagOptions<C>): boolean | string {
+  return useEvaluation<BooleanEvaluationResponse | VariantEvaluationResponse, boolean | string, C>(
     flagKey,
     (typeof defaultValue === 'boolean' ? 'boolean' : 'variant') as 'variant',
     options,

@@ -1,8 +1,8 @@
-import type { BooleanEvaluationResponse, EvaluationErrorCode, VariantEvaluationResponse } from '@flagcast/core';
+import type { BooleanEvaluationResponse, EvaluationErrorCode, LooseContext, VariantEvaluationResponse } from '@flagcast/core';
 import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /** Options of {@link useFlagDetails}: the flag's type, and per-call entity and context. */
-export interface FlagDetailsOptions<Type extends 'boolean' | 'variant'> extends FlagOptions {
+export interface FlagDetailsOptions<Type extends 'boolean' | 'variant', C extends LooseContext<C> = LooseContext> extends FlagOptions<C> {
   type: Type;
 }
 
@@ -22,8 +22,11 @@ export type FlagDetails<Type extends 'boolean' | 'variant'> =
  * const { result, errorCode } = useFlagDetails('new-checkout', { type: 'boolean', entityId: 'account-9' });
  * // result?.reason, result?.segmentKeys, errorCode
  */
-export function useFlagDetails<Type extends 'boolean' | 'variant'>(flagKey: string, options: FlagDetailsOptions<Type>): FlagDetails<Type> {
-  return useEvaluation<BooleanEvaluationResponse | VariantEvaluationResponse, FlagDetails<Type>>(
+export function useFlagDetails<Type extends 'boolean' | 'variant', C extends LooseContext<C> = LooseContext>(
+  flagKey: string,
+  options: FlagDetailsOptions<Type, C>,
+): FlagDetails<Type> {
+  return useEvaluation<BooleanEvaluationResponse | VariantEvaluationResponse, FlagDetails<Type>, C>(
     flagKey,
     options.type as 'variant',
     options,

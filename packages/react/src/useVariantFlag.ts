@@ -1,4 +1,4 @@
-import type { AttachmentOf, EvaluationReason, VariantEvaluationResponse, VariantFlagKey, VariantKeyOf } from '@flagcast/core';
+import type { AttachmentOf, EvaluationReason, LooseContext, VariantEvaluationResponse, VariantFlagKey, VariantKeyOf } from '@flagcast/core';
 import { useEvaluation, type FlagOptions } from './useEvaluation.js';
 
 /** A variant flag's result as {@link useVariantFlag} returns it. */
@@ -22,14 +22,18 @@ export interface VariantFlag<Attachment = unknown, VariantKey extends string = s
  * @example
  * const { variantKey, attachment } = useVariantFlag<{ accent: string }>('theme', 'light');
  */
-export function useVariantFlag<K extends VariantFlagKey, D extends string>(
+export function useVariantFlag<K extends VariantFlagKey, D extends string, C extends LooseContext<C> = LooseContext>(
   flagKey: K,
   defaultVariantKey: D,
-  options?: FlagOptions,
+  options?: FlagOptions<C>,
 ): VariantFlag<AttachmentOf<K>, VariantKeyOf<K> | D>;
-export function useVariantFlag<Attachment, K extends VariantFlagKey = VariantFlagKey>(flagKey: K, defaultVariantKey: string, options?: FlagOptions): VariantFlag<Attachment>;
-export function useVariantFlag(flagKey: string, defaultVariantKey: string, options?: FlagOptions): VariantFlag {
-  return useEvaluation<VariantEvaluationResponse, VariantFlag>(flagKey, 'variant', options, defaultVariantKey, (outcome) => {
+export function useVariantFlag<Attachment, C extends LooseContext<C> = LooseContext, K extends VariantFlagKey = VariantFlagKey>(
+  flagKey: K,
+  defaultVariantKey: string,
+  options?: FlagOptions<C>,
+): VariantFlag<Attachment>;
+export function useVariantFlag<C extends LooseContext<C>>(flagKey: string, defaultVariantKey: string, options?: FlagOptions<C>): VariantFlag {
+  return useEvaluation<VariantEvaluationResponse, VariantFlag, C>(flagKey, 'variant', options, defaultVariantKey, (outcome) => {
     const result = typeof outcome === 'string' ? undefined : outcome;
     return {
       variantKey: result?.variantKey || defaultVariantKey,

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// pnpm bench:relay [-- --clients 1000,10000]
-// Starts the built relay CLI in its own process on a temp flag file, opens N concurrent SSE
-// streams over loopback (raw sockets, so the client side stays cheap), changes the file, and
-// reports how long until every client has the change, plus the relay's memory.
+// pnpm bench:relay [-- --clients 1000,10000 --changes 3 --connections 32 --seconds 5 --only streams|evaluation]
+// 1. Fan-out: starts the built relay CLI in its own process on a temp flag file, opens N
+//    concurrent SSE streams over loopback (raw sockets, so the client side stays cheap), changes
+//    the file, and reports how long until every client has the change, plus the relay's memory.
+// 2. Evaluation throughput over keep-alive connections, next to a trivial Node server
+//    (bench/evaluation.mjs).
 // Needs `pnpm -r build` first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,8 +13,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runEvaluationBench } from './evaluation.mjs';
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { clients: { type: 'string', default: '1000,10000' }, changes: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    clients: { type: 'string', default: '1000,10000' },
+    changes: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '5' },
+    only: { type: 'string' },
+  },
+});
 const SIZES = values.clients.split(',').map(Number);
 const CHANGES = Number(values.changes);
 const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
@@ -123,8 +135,8 @@ async function runSize(n) {
 }
 
 const fmt = (x) => x.toFixed(1);
-console.log('Latency is measured from the file rename to each client receiving the SSE event (includes the 75 ms watch debounce and the reload).');
-for (const n of SIZES) {
+if (values.only !== 'evaluation') console.log('Latency is measured from the file rename to each client receiving the SSE event (includes the 75 ms watch debounce and the reload).');
+for (const n of values.only === 'evaluation' ? [] : SIZES) {
   const r = await runSize(n);
   console.log(`\n${n} concurrent SSE streams (opened in ${fmt(r.openSeconds)} s)`);
   for (const [i, x] of r.results.entries()) {
@@ -133,3 +145,4 @@ for (const n of SIZES) {
   console.log(`  relay broadcast loop (last change): ${fmt(r.broadcastMs)} ms`);
   console.log(`  relay RSS: idle ${fmt(r.rssIdle)} MB, with streams ${fmt(r.rssOpen)} MB, after changes ${fmt(r.rssPeak)} MB`);
 }
+if (values.only !== 'streams') await runEvaluationBench({ connections: Number(values.connections), seconds: Number(values.seconds) });

@@ -9,7 +9,7 @@ Serves Flipt's snapshot and streaming endpoints, from Flipt declarative flag fil
 following a Flipt v2 server (one upstream connection per namespace, fanned out to every client).
 
   --file <path>            flag file or directory of .yaml/.yml/.json files
-  --upstream <url>         follow this Flipt server (its v2 stream, else ETag polling)
+  --upstream <url>         follow this Flipt (v2 or v1) or relay (its stream, else ETag polling)
   --upstream-token <t>     client token for the upstream ("Authorization: Bearer <t>");
                            default: $FLAGCAST_UPSTREAM_TOKEN
   --upstream-jwt <jwt>     or a JWT for the upstream ("Authorization: JWT <jwt>");

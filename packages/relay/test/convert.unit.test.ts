@@ -1,5 +1,5 @@
-// Converter rules beyond the shared samples, each checked against what Flipt's snapshot builder
-// (internal/storage/fs/snapshot.go, internal/ext) does with the same input.
+// Converter rules beyond the corpus and the Flipt samples, each checked against what Flipt's
+// snapshot builder (internal/storage/fs/snapshot.go, internal/ext) does with the same input.
 import { createHash } from 'node:crypto';
 import { Engine, parseSnapshot } from '@flagcast/core';
 import { describe, expect, it } from 'vitest';

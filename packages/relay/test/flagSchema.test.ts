@@ -1,6 +1,7 @@
 // Flipt's CUE schema (core/validation/flipt.cue), which Flipt applies to every flag document
 // before building a snapshot: what it accepts and what it rejects, with the error pointing at
-// the offending line. The shared samples (convert.samples.test.ts) cover Flipt's own files.
+// the offending line. Whole files are in the corpus (convert.corpus.test.ts), Flipt's own in
+// convert.samples.test.ts.
 import { describe, expect, it } from 'vitest';
 import { convertFlagFiles, FlagFileError } from '../src/index.js';
 

@@ -39,7 +39,7 @@ let hub: StreamHub | undefined;
 afterEach(() => hub?.closeAll());
 
 describe('StreamHub', () => {
-  it('writes the same buffer to every stream, skipping streams already current', () => {
+  it('writes the same buffer to every stream, skipping streams already current', async () => {
     const metrics = new Metrics();
     hub = new StreamHub({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 20, metrics, onDrop: () => {} });
     const a = new FakeResponse();
@@ -53,10 +53,10 @@ describe('StreamHub', () => {
     hub.broadcast('k', next);
     expect(a.chunks[1]).toBe(next.sseNotify);
     expect(b.chunks[0]).toBe(next.sseNotify);
-    expect(metrics.broadcasts).toBe(1);
+    expect(await metrics.render({ openStreams: {}, sources: [] })).toMatch(/^flagcast_relay_broadcast_seconds_count 1$/m);
   });
 
-  it('drops a stream whose client stopped reading, and keeps serving the others', () => {
+  it('drops a stream whose client stopped reading, and keeps serving the others', async () => {
     const metrics = new Metrics();
     const dropped: number[] = [];
     hub = new StreamHub({ heartbeatMs: 60_000, maxBufferedBytes: 4096, metrics, onDrop: (_f, n) => dropped.push(n) });
@@ -68,7 +68,7 @@ describe('StreamHub', () => {
     expect(slow.destroyed).toBe(true);
     expect(fast.destroyed).toBe(false);
     expect(fast.chunks).toHaveLength(6);
-    expect(metrics.streamsDropped).toBe(1);
+    expect(await metrics.render({ openStreams: {}, sources: [] })).toMatch(/^flagcast_relay_streams_dropped_total 1$/m);
     expect(dropped[0]).toBeGreaterThan(4096);
     expect(hub.size).toBe(1);
   });

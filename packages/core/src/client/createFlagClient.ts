@@ -7,6 +7,7 @@ import { baseUrl, type Endpoint } from '../transport/endpoints.js';
 import { isDefinitive } from '../transport/httpError.js';
 import { createNetworkSource, type NetworkSink, type NetworkSource } from '../transport/networkSource.js';
 import { shareConnection, tabsSupported, type SharedConnection } from '../tabs/shareConnection.js';
+import type { TabEnvironment } from '../tabs/tabEnvironment.js';
 import { createFlagStore } from './flagStore.js';
 import { toEvaluationContext } from './evaluationContext.js';
 import { createExposures, serveKey } from './exposures.js';
@@ -23,6 +24,16 @@ import type { FlagClient, FlagClientOptions } from './clientTypes.js';
  * client.getBoolean('new-checkout', false, 'user-1', { plan: 'pro' });
  */
 export function createFlagClient(options: FlagClientOptions): FlagClient {
+  return createFlagClientWith(options, {});
+}
+
+/** Seams for tests, not options: kept out of the public types and the barrel. */
+export interface FlagClientSeams {
+  /** The browser as tab sharing sees it (fake locks, channels and page in unit tests). */
+  tabEnvironment?: TabEnvironment | undefined;
+}
+
+export function createFlagClientWith(options: FlagClientOptions, seams: FlagClientSeams): FlagClient {
   const url = baseUrl(options.url);
   const namespace = options.namespace ?? 'default';
   const environment = options.environment ?? 'default';
@@ -36,7 +47,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   };
   const describe = () => `${url}, environment "${environment}", namespace "${namespace}"`;
   const transport = options.transport ?? 'sse';
-  const shared = transport !== 'none' && options.tabs !== 'own' && tabsSupported();
+  const shared = transport !== 'none' && options.tabs !== 'own' && (!!seams.tabEnvironment || tabsSupported());
   const store = createFlagStore({ role: shared ? 'follower' : 'own', transport });
   const cacheKey = `${url}|${environment}|${namespace}${options.reference ? `|${options.reference}` : ''}`;
   /** Settles when the cache read is done (at once when there is none). */
@@ -128,6 +139,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         network,
         heartbeatMs: options.tabHeartbeatMs ?? 5_000,
         leaderTimeoutMs: options.tabLeaderTimeoutMs ?? 20_000,
+        environment: seams.tabEnvironment,
       });
     }
     else network.start();

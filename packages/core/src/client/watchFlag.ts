@@ -4,11 +4,11 @@ import { toEvaluationContext, type LooseContext } from './evaluationContext.js';
 import type { BooleanFlagKey, VariantFlagKey } from './flagRegistry.js';
 
 /** What {@link watchFlag} follows: one flag of type `type`, for one entity. */
-export interface WatchedFlag<Type extends 'boolean' | 'variant' = 'boolean' | 'variant'> {
+export interface WatchedFlag<C extends LooseContext<C> = LooseContext, Type extends 'boolean' | 'variant' = 'boolean' | 'variant'> {
   /** With a `FlagRegistry`, a known key of a flag of this type. */
   flagKey: Type extends 'boolean' ? BooleanFlagKey : VariantFlagKey;
   entityId: string;
-  context?: LooseContext;
+  context?: C | undefined;
   type: Type;
 }
 
@@ -27,9 +27,9 @@ type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
  * const stop = watchFlag(client, { flagKey: 'new-checkout', entityId: 'user-1', type: 'boolean' },
  *   (result) => render(result?.enabled ?? false));
  */
-export function watchFlag<Type extends 'boolean' | 'variant'>(
+export function watchFlag<C extends LooseContext<C>, Type extends 'boolean' | 'variant'>(
   client: FlagClient,
-  flag: WatchedFlag<Type>,
+  flag: WatchedFlag<C, Type>,
   callback: (result: WatchedResult<Type> | undefined) => void,
 ): () => void {
   const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: toEvaluationContext(flag.context) };

@@ -37,10 +37,11 @@ const HIDDEN_LEADER_TIMEOUT_MS = 75_000;
  * One connection for every tab that follows the same namespace with the same credentials.
  * The tab holding the Web Lock leads: its network source runs, and it posts each snapshot and
  * its state on a BroadcastChannel; the others follow, their store fed by the channel. When the
- * leader goes (closed, navigated, crashed) the lock passes to a waiting tab, which resumes the
- * stream by digest. A frozen leader keeps its lock for ever, so leaders also beat, and a
- * visible follower that hears no beat for `leaderTimeoutMs` steals the lock. Epochs fence out
- * a leader that wakes after losing its lock: followers ignore it, and it steps down at once.
+ * leader goes (closed, navigated, crashed, frozen) the lock passes to a waiting tab, which
+ * resumes the stream by digest. A leader that stops without letting go (stuck, throttled, frozen
+ * with no `freeze` event) keeps its lock for ever, so leaders also beat, and a visible follower
+ * that hears no beat for `leaderTimeoutMs` steals the lock. Epochs fence out a leader that
+ * wakes after losing its lock: followers ignore it, and it steps down at once.
  */
 export function shareConnection(config: SharedConnectionConfig): SharedConnection {
   const env = config.environment ?? browserTabEnvironment();
@@ -59,7 +60,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   let lastError: SharedError | null = null;
   let release: (() => void) | undefined;
   let waiting: AbortController | undefined;
-  let beat: ReturnType<typeof setInterval> | undefined;
+  let stopBeating: (() => void) | undefined;
 
   const post = (message: TabMessage) => {
     try {
@@ -72,7 +73,7 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   function postState(isBeat: boolean): void {
     const state = store.getState();
     const error = state.error && { code: state.error.code, message: state.error.message, status: state.error.status, url: state.error.url };
-    post({ kind: 'state', epoch, beat: isBeat, status: state.status, connection: state.connection, transport: state.transport, error, visible: env.visible() });
+    post({ kind: 'state', epoch, beat: isBeat, status: state.status, digest: state.digest, source: state.source, connection: state.connection, transport: state.transport, error, visible: env.visible() });
   }
 
   function postSnapshot(snapshot: Snapshot): void {
@@ -82,7 +83,8 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
 
   function becomeLeader(): void {
     leading = true;
-    epoch = Math.max(epoch + 1, Date.now());
+    // Milliseconds with random low digits: two tabs stealing in the same millisecond still differ.
+    epoch = Math.max(epoch + 1, Date.now() * 1000 + Math.floor(Math.random() * 1000));
     seq = 0;
     store.patch({ role: 'leader' });
     postState(true);
@@ -162,7 +164,10 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
       if (message.beat) heardAt = Date.now();
       leaderVisible = message.visible;
       const error = reviveError(message.error);
-      store.patch({ connection: message.connection, transport: message.transport, error });
+      const mine = store.getState();
+      // The same flags as the leader's (read from the cache, say): from the same source, too.
+      const source = store.getSnapshot() && message.digest && message.digest === mine.digest ? message.source : mine.source;
+      store.patch({ connection: message.connection, transport: message.transport, error, source });
       if (message.status === 'error' && error) store.fail(error);
     } else if (message.kind === 'snapshot') {
       heardAt = Date.now();
@@ -186,38 +191,53 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   }
 
   function join(): void {
-    if (closed || !name) return;
-    suspended = false;
+    if (closed || suspended || !name || channel) return;
     channel = env.openChannel(name);
     channel.onmessage = (event) => onMessage(event.data as TabMessage);
     heardAt = Date.now();
     post({ kind: 'hello', digest: store.getState().digest });
     requestLock(false);
-    beat = setInterval(tick, config.heartbeatMs);
+    stopBeating = env.every(config.heartbeatMs, tick);
   }
 
-  /** Lets the lock and the channel go (bfcache, close): another tab leads at once. */
+  /** Lets the lock and the channel go (bfcache, freeze, close): another tab leads at once. */
   function leave(): void {
-    suspended = true;
     stepDown();
     waiting?.abort();
     waiting = undefined;
-    clearInterval(beat);
+    stopBeating?.();
+    stopBeating = undefined;
     channel?.close();
     channel = undefined;
+  }
+
+  function suspend(): void {
+    suspended = true;
+    leave();
+  }
+
+  function wake(): void {
+    if (!suspended) return;
+    suspended = false;
+    join(); // says hello: the leader answers with what this tab missed
   }
 
   const unsubscribe = store.subscribe(() => {
     if (leading) postState(false);
   });
   const removers = [
-    env.on('pagehide', () => leave()),
+    // Back/forward cache: a page in it must not hold or wait for the lock (also before it joined).
+    env.on('pagehide', suspend),
     env.on('pageshow', (event) => {
-      if (event.persisted && suspended) join();
+      if (event.persisted) wake();
     }),
+    // A frozen tab keeps its lock for ever: let it go as the page freezes, so a waiting tab
+    // leads at once instead of after the (long, for a hidden leader) heartbeat timeout.
+    env.on('freeze', suspend),
     env.on('resume', () => {
-      // After a freeze the leader's stream may be silently dead: reconnect. A follower's own
-      // timers stopped too: give the leader a fresh chance before judging it.
+      if (suspended) return wake();
+      // Frozen without a freeze event: the leader's stream may be silently dead, reconnect. A
+      // follower's own timers stopped too: give the leader a fresh chance before judging it.
       heardAt = Date.now();
       if (leading) {
         network.stop();

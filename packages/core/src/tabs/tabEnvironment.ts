@@ -7,10 +7,12 @@ export interface TabEnvironment {
   openChannel(name: string): TabChannel;
   /** The page is visible (a hidden page's timers are throttled; a frozen one's stop). */
   visible(): boolean;
-  /** Page lifecycle events: `pagehide`/`pageshow` (bfcache) on window, `resume` on document. Returns the remover. */
-  on(event: 'pagehide' | 'pageshow' | 'resume', listener: (event: { persisted?: boolean }) => void): () => void;
+  /** Page lifecycle events: `pagehide`/`pageshow` (bfcache) on window, `freeze`/`resume` on document. Returns the remover. */
+  on(event: 'pagehide' | 'pageshow' | 'freeze' | 'resume', listener: (event: { persisted?: boolean }) => void): () => void;
   /** A SHA-256 hex digest (credentials are told apart by it, never shown in the clear). */
   hash(text: string): Promise<string>;
+  /** Calls `tick` every `ms` on the page's timers (throttled while hidden, stopped while frozen). Returns the canceller. */
+  every(ms: number, tick: () => void): () => void;
 }
 
 export interface TabChannel {
@@ -31,10 +33,14 @@ export function browserTabEnvironment(): TabEnvironment {
     openChannel: (name) => new BroadcastChannel(name) as unknown as TabChannel,
     visible: () => document.visibilityState === 'visible',
     on(event, listener) {
-      const target: EventTarget = event === 'resume' ? document : window;
+      const target: EventTarget = event === 'freeze' || event === 'resume' ? document : window;
       const handler = (e: Event) => listener({ persisted: (e as PageTransitionEvent).persisted });
       target.addEventListener(event, handler);
       return () => target.removeEventListener(event, handler);
+    },
+    every(ms, tick) {
+      const timer = setInterval(tick, ms);
+      return () => clearInterval(timer);
     },
     async hash(text) {
       const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));

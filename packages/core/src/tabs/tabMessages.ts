@@ -18,6 +18,9 @@ export type TabMessage =
       /** Sent by the leader's timer: proves it alive (a frozen tab still answers messages). */
       beat: boolean;
       status: ClientStatus;
+      /** The leader's snapshot and where it came from: a follower holding the same flags (from its cache) takes the source. */
+      digest: string | undefined;
+      source: SnapshotSource;
       connection: ConnectionState;
       transport: TransportMode;
       error: SharedError | null;

@@ -8,6 +8,8 @@ export interface FetchedSnapshot {
   snapshot: Snapshot;
   /** The response's ETag, unquoted: the snapshot's identity (v1 bodies may lack `digest`). */
   etag: string | undefined;
+  /** The body as received (a relay serves an upstream's bytes as they are). */
+  text: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function fetchSnapshot(
     if (!response.ok) throw await httpError(response, url);
     const text = await response.text();
     try {
-      return { snapshot: parseSnapshot(text), etag: unquote(response.headers.get('etag')) };
+      return { snapshot: parseSnapshot(text), etag: unquote(response.headers.get('etag')), text };
     } catch (error) {
       throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the server sent an invalid snapshot: ${(error as SnapshotError).message}`, { url });
     }

@@ -4,13 +4,14 @@ import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
 import { fetchSnapshot } from './fetchSnapshot.js';
 import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
-import { OversizedEventError, readStream, type StreamMemory, type StreamMessage } from './streamTransport.js';
+import { OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
 /** Where a network source delivers: a client's store (through its owner), or a relay. */
 export interface NetworkSink {
   /** The identity of the snapshot in hand and whether it came from this network. */
   current(): { digest: string | undefined; fromNetwork: boolean; hasSnapshot: boolean };
-  deliver(snapshot: Snapshot, identity: string | undefined): void;
+  /** A validated snapshot; `body` is the JSON text as received, when it came from a GET. */
+  deliver(snapshot: Snapshot, identity: string | undefined, body?: string): void;
   /** A 304: what is in hand is current. */
   confirmed(): void;
   connection(state: ConnectionState): void;
@@ -57,35 +58,48 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   let inline = options.includeSnapshotInStream;
   const memory: StreamMemory = { heartbeats: false };
   let lifetime = new AbortController();
+  /** Streams in a row that failed before delivering anything (a proxy that kills them, say). */
+  let barren = 0;
+  /** The identity of an invalid snapshot the server announced: not fetched again. */
+  let rejected: string | undefined;
   let stopLoop: (() => void) | undefined;
 
   async function getSnapshot(which: ServerApi): Promise<void> {
     // Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it.
     const fetched = await fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
-    if (fetched) sink.deliver(fetched.snapshot, fetched.etag);
+    if (fetched) sink.deliver(fetched.snapshot, fetched.etag, fetched.text);
     else sink.confirmed();
   }
 
-  /** After a 404 from a v2 endpoint: a v1 server answers on the v1 path; else the 404 stands. */
-  async function fallBackToV1(notFound: FlagClientError): Promise<void> {
-    try {
-      await getSnapshot('v1');
-    } catch {
-      throw notFound;
+  /**
+   * After a 404 from a v2 endpoint: a server that answers a snapshot path all the same has no
+   * stream (Flipt v1 on its v1 path, a proxy or an older relay on the v2 one): poll it. Else
+   * the 404 stands (a namespace that does not exist).
+   */
+  async function pollInstead(notFound: FlagClientError, candidates: ServerApi[]): Promise<void> {
+    for (const which of candidates) {
+      try {
+        await getSnapshot(which);
+      } catch (error) {
+        if ((error as FlagClientError).code === 'NOT_FOUND') continue;
+        throw error;
+      }
+      api = which;
+      if (mode === 'sse') {
+        mode = 'poll';
+        sink.polling();
+      }
+      sink.opened();
+      return;
     }
-    api = 'v1';
-    if (mode === 'sse') {
-      mode = 'poll';
-      sink.polling();
-    }
-    sink.opened();
+    throw notFound;
   }
 
   async function refresh(): Promise<void> {
     try {
       await getSnapshot(api);
     } catch (error) {
-      if (api === 'v2' && (error as FlagClientError).code === 'NOT_FOUND') await fallBackToV1(error as FlagClientError);
+      if (api === 'v2' && (error as FlagClientError).code === 'NOT_FOUND') await pollInstead(error as FlagClientError, ['v1']);
       else throw error;
     }
   }
@@ -102,7 +116,16 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       sink.deliver(next, message.etag);
     } else if (message.type === 'refetchEvaluation') {
       const { digest, fromNetwork } = sink.current();
-      if (!message.etag || message.etag !== digest || !fromNetwork) await refresh();
+      if (message.etag && message.etag === rejected) return; // known bad: wait for the next change
+      if (message.etag && message.etag === digest && fromNetwork) return;
+      try {
+        await refresh();
+      } catch (error) {
+        if ((error as FlagClientError).code !== 'INVALID_SNAPSHOT') throw error;
+        // Keep the stream: reconnecting would only fetch the same bad snapshot again.
+        rejected = message.etag;
+        sink.report(error as FlagClientError);
+      }
     } else if (message.type === 'error') {
       const code = message.code === 16 ? 'UNAUTHORIZED' : message.code === 7 ? 'FORBIDDEN' : message.code === 5 ? 'NOT_FOUND' : 'STREAM_ERROR';
       throw new FlagClientError(code, `the stream reported: ${message.message ?? 'an error'} (code ${message.code})`);
@@ -130,6 +153,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
           onOpen: sink.opened,
           onDelivery() {
             delivered = true;
+            barren = 0;
             markGood();
           },
         },
@@ -144,11 +168,15 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
         markGood();
         return;
       }
+      if (error instanceof SilentStreamError) return; // routine: reconnect with the digest at once
       if ((error as FlagClientError).code === 'NOT_FOUND' && api === 'v2') {
-        await fallBackToV1(error as FlagClientError);
+        await pollInstead(error as FlagClientError, ['v2', 'v1']);
         markGood();
         return;
       }
+      // Streams that keep dying before they deliver (a proxy that cuts them): changes to what is
+      // in hand still arrive, by a GET per retry.
+      if (!delivered && ++barren >= 3 && sink.current().hasSnapshot) await refresh().catch(sink.report);
       throw error;
     } finally {
       clearTimeout(firstDelivery);

@@ -45,6 +45,12 @@ export interface StreamOptions {
 export class OversizedEventError extends FlagClientError {}
 
 /**
+ * A stream without heartbeats (Flipt) that has been silent for `silentTimeoutMs`: reconnected
+ * as routine (silence is normal there), not a failure.
+ */
+export class SilentStreamError extends FlagClientError {}
+
+/**
  * Reads one SSE connection until it fails or ends; always rejects (streams are meant to stay
  * open, so an end is a failure too). Every way of stopping — an error event, a clean end, a
  * reset, silence, an abort — settles at once: the loop never waits on a read that a finished
@@ -70,8 +76,12 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   const resetWatchdog = () => {
     clearTimeout(watchdog);
-    const limit = options.memory.heartbeats ? options.idleTimeoutMs : options.silentTimeoutMs;
-    watchdog = setTimeout(() => fail(new FlagClientError('TIMEOUT', `GET ${url}: the stream went silent for ${limit} ms`, { url })), limit);
+    const heartbeats = options.memory.heartbeats;
+    const limit = heartbeats ? options.idleTimeoutMs : options.silentTimeoutMs;
+    watchdog = setTimeout(() => {
+      const message = `GET ${url}: the stream went silent for ${limit} ms`;
+      fail(heartbeats ? new FlagClientError('TIMEOUT', message, { url }) : new SilentStreamError('TIMEOUT', message, { url }));
+    }, limit);
   };
   let queue = Promise.resolve();
 

@@ -124,4 +124,25 @@ describe('with a snapshot', () => {
     expect(client.getVariant('tier', 'fallback', 'user-1', { plan: 'pro', seats: 3 })).toBe('gold');
     expect(client.getVariant('tier', 'fallback', 'user-1', { plan: 'pro', seats: 2 })).toBe('basic');
   });
+
+  it('takes an interface as the context (no index signature) and rejects values Flipt cannot compare (checked by tsc -b)', () => {
+    interface Account {
+      plan: string;
+      seats: number;
+      since?: Date | undefined;
+    }
+    const account: Account = { plan: 'pro', seats: 3 };
+    const client = bootstrapped();
+    expect(client.getVariant('tier', 'fallback', 'user-1', account)).toBe('gold');
+    expect(client.getBoolean('on', false, 'user-1', account)).toBe(true);
+    interface Nested {
+      plan: string;
+      tags: string[];
+    }
+    const nested: Nested = { plan: 'pro', tags: [] };
+    // @ts-expect-error an array is no context value
+    expect(client.getVariant('tier', 'fallback', 'user-1', nested)).toBe('basic');
+    // @ts-expect-error neither is an object
+    expect(client.getBoolean('on', false, 'user-1', { plan: 'pro', seats: { n: 3 } })).toBe(true);
+  });
 });

@@ -4,6 +4,8 @@ import type { Snapshot } from '@flagcast/core';
 import { FileSource } from '../sources/fileSource.js';
 import { UpstreamSource, type UpstreamSourceOptions } from '../sources/upstreamSource.js';
 import type { Source, SourceState, SourceUpdate } from '../sources/source.js';
+import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS } from './corsHeaders.js';
+import { createEvaluationRoutes } from './evaluationRoutes.js';
 import { authorized, etagMatches, GrpcCode, pickEncoding, sendError, sendJson, sendSseError } from './httpUtil.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -63,12 +65,14 @@ export interface Relay {
 
 const MAX_URL_LENGTH = 4096;
 const KEY = /^[-_,A-Za-z0-9]+$/;
-const ALLOWED_HEADERS = ['authorization', 'if-none-match', 'x-flipt-environment', 'accept', 'content-type', 'cache-control', 'last-event-id'];
 
-/** `environment`: the v2 path's; the v1 path has none (only the x-flipt-environment header). */
+/**
+ * `environment`: the v2 path's; the v1 path has none (only the x-flipt-environment header).
+ * `ofrep`: the stream under OFREP's alias, which serves SSE only.
+ */
 type Route =
   | { name: 'snapshot'; environment: string | undefined; namespace: string }
-  | { name: 'stream'; environment: string | undefined; namespace: string }
+  | { name: 'stream'; environment: string | undefined; namespace: string; ofrep?: true }
   | { name: 'healthz' }
   | { name: 'metrics' }
   | { name: 'unknown' };
@@ -87,6 +91,10 @@ function route(parts: string[]): Route {
   if (parts.length === 8 && parts[1] === 'client' && parts[2] === 'v2' && parts[3] === 'environments' && parts[5] === 'namespaces') {
     if (parts[7] === 'snapshot') return { name: 'snapshot', environment: parts[4]!, namespace: parts[6]! };
     if (parts[7] === 'stream') return { name: 'stream', environment: parts[4]!, namespace: parts[6]! };
+  }
+  // /ofrep/v1/_stream/{env}/{ns}/events: Flipt's alias of the v2 stream for OFREP's eventStreams
+  if (parts.length === 7 && parts[1] === 'ofrep' && parts[2] === 'v1' && parts[3] === '_stream' && parts[6] === 'events') {
+    return { name: 'stream', environment: parts[4]!, namespace: parts[5]!, ofrep: true };
   }
   return { name: 'unknown' };
 }
@@ -159,6 +167,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', 'access-control-expose-headers': 'Etag', vary: 'Origin' };
   };
 
+  const evaluation = createEvaluationRoutes({
+    view: { pickEnvironment, entry: (environment, namespace) => entries.get(environment)?.get(namespace) },
+    authorized: (req) => authorized(req, tokens),
+    cors,
+    metrics,
+    logger,
+  });
+
   const handle = (req: IncomingMessage, res: ServerResponse): string => {
     req.resume(); // bodies are never read; drain them
     const rawUrl = req.url ?? '/';
@@ -182,8 +198,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       const headers: Record<string, string> = { ...corsHeaders };
       if (corsHeaders['access-control-allow-origin'] && req.headers['access-control-request-method']) {
         const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-        headers['access-control-allow-methods'] = 'GET, HEAD, OPTIONS';
-        headers['access-control-allow-headers'] = requested.filter((h) => ALLOWED_HEADERS.includes(h)).join(', ') || ALLOWED_HEADERS.join(', ');
+        headers['access-control-allow-methods'] = CORS_ALLOWED_METHODS;
+        headers['access-control-allow-headers'] = requested.filter((h) => CORS_ALLOWED_HEADERS.includes(h)).join(', ') || CORS_ALLOWED_HEADERS.join(', ');
         headers['access-control-max-age'] = '300';
       }
       res.writeHead(204, headers);
@@ -205,12 +221,18 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
     if (r.name === 'metrics') {
-      const body = metrics.render({ openStreams: hub.countByFormat(), sources: sources.map((s) => s.state()) });
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(body);
+      metrics.render({ openStreams: hub.countByFormat(), sources: sources.map((s) => s.state()) }).then(
+        (body) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(body),
+        (err: unknown) => sendError(res, 500, 13, `metrics failed: ${String(err)}`),
+      );
       return r.name;
     }
 
+    if (r.name === 'stream' && r.ofrep && !(req.headers.accept ?? '').startsWith('text/event-stream')) {
+      res.writeHead(406, { ...corsHeaders, 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      res.end('text/event-stream is the only supported content type for this endpoint\n');
+      return r.name;
+    }
     const sse = (req.headers.accept ?? '').includes('text/event-stream') && r.name === 'stream';
     if (!authorized(req, tokens)) {
       if (sse) sendSseError(res, 401, GrpcCode.Unauthenticated, 'request was not authenticated', corsHeaders);
@@ -276,11 +298,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
     if (sse) res.write(`retry: ${retryMs}\n\n`);
-    hub.add(streamKey(environment, r.namespace), res, format, digest, entry);
+    // A client says how large an event it accepts; larger snapshots go as notifications it follows with a GET.
+    const maxEventBytes = Number(url.searchParams.get('maxEventBytes'));
+    hub.add(streamKey(environment, r.namespace), res, format, digest, entry, Number.isSafeInteger(maxEventBytes) && maxEventBytes > 0 ? maxEventBytes : Infinity);
     return r.name;
   };
 
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
+    if (evaluation(req, res)) return;
     let name = 'unknown';
     try {
       name = handle(req, res);

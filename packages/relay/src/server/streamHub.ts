@@ -10,6 +10,8 @@ interface Stream {
   format: StreamFormat;
   /** Digest last sent (or the client's `?digest=`): nothing is sent while it is current. */
   digest: string;
+  /** Largest event the client accepts (`?maxEventBytes=`); a larger inline event goes as a notification. */
+  maxEventBytes: number;
 }
 
 export interface StreamHubOptions {
@@ -22,8 +24,9 @@ export interface StreamHubOptions {
 
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
-function payload(entry: SnapshotEntry, format: StreamFormat): Buffer {
-  return format === 'sse' ? entry.sseNotify : format === 'sse-inline' ? entry.sseInline : entry.ndjson;
+function payload(entry: SnapshotEntry, { format, maxEventBytes }: Stream): Buffer {
+  if (format === 'sse-inline') return entry.sseInline.length <= maxEventBytes ? entry.sseInline : entry.sseNotify;
+  return format === 'sse' ? entry.sseNotify : entry.ndjson;
 }
 
 /** The open streams, by environment and namespace; writes each change to all of them. */
@@ -48,8 +51,8 @@ export class StreamHub {
   }
 
   /** Registers a stream (its headers already sent) and sends the current entry unless current. */
-  add(key: string, res: ServerResponse, format: StreamFormat, clientDigest: string, current: SnapshotEntry | undefined): void {
-    const stream: Stream = { res, format, digest: clientDigest };
+  add(key: string, res: ServerResponse, format: StreamFormat, clientDigest: string, current: SnapshotEntry | undefined, maxEventBytes = Infinity): void {
+    const stream: Stream = { res, format, digest: clientDigest, maxEventBytes };
     let set = this.streams.get(key);
     if (!set) this.streams.set(key, (set = new Set()));
     set.add(stream);
@@ -74,14 +77,14 @@ export class StreamHub {
   private send(stream: Stream, entry: SnapshotEntry): void {
     if (entry.etag === stream.digest) return;
     stream.digest = entry.etag;
-    this.write(stream, payload(entry, stream.format));
+    this.write(stream, payload(entry, stream));
   }
 
   private write(stream: Stream, chunk: Buffer): void {
     const { res } = stream;
     if (res.destroyed || res.writableEnded) return;
     if (res.writableLength > this.options.maxBufferedBytes) {
-      this.options.metrics.streamsDropped++;
+      this.options.metrics.countStreamDropped();
       this.options.onDrop(stream.format, res.writableLength);
       res.destroy();
       return;

@@ -1,0 +1,1 @@
+export { FlagcastWebProvider, type FlagcastWebProviderOptions } from './FlagcastWebProvider.js';

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { posix } from 'node:path';
+import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '@flagcast/core';
+import { GrpcCode } from '../httpUtil.js';
+import { decodeBatchRequest, decodeEvaluationRequest, GatewayDecodeError, type FliptEvaluationRequest } from './gatewayJson.js';
+import { engineFor, evaluateOne, resultOf, type EvaluationResult, type SnapshotView } from './snapshotView.js';
+
+/*
+ * Flipt's server-side evaluation API (`POST /evaluate/v1/boolean | variant | batch`), answered
+ * from the relay's snapshots with @flagcast/core's Engine. Bodies, field order, error messages
+ * and status codes are the ones Flipt v2's gateway sends (internal/server/evaluation), so
+ * Flipt's SDKs cannot tell the relay from Flipt.
+ */
+
+/** A response to send: HTTP status and JSON body. */
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/** A gateway error body (`{code, message, details}`) with its HTTP status. */
+export class FliptApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  reply(): Reply {
+    return { status: this.status, body: { code: this.code, message: this.message, details: [] } };
+  }
+}
+
+export type EvaluationEndpoint = 'boolean' | 'variant' | 'batch';
+
+export interface FliptEvaluationInput {
+  body: Buffer;
+  /** The `x-flipt-environment` header (first value), if any. */
+  environmentHeader: string | undefined;
+  view: SnapshotView;
+  /** Counts each flag evaluated (or refused) for the metrics. */
+  record(endpoint: EvaluationEndpoint, result: EvaluationResult): void;
+}
+
+/** Flipt's message when the header names an environment that is not served. */
+export function environmentNotFound(name: string | undefined): string {
+  return `failed to get environment ${JSON.stringify(name)} from context: environment: ${JSON.stringify(name)} not found`;
+}
+
+let lastMillis = 0;
+let lastTimestamp = '';
+
+/**
+ * Now, as protojson writes a Timestamp: 0, 3, 6 or 9 fraction digits, so no `.000` for whole
+ * seconds. Formatted once per millisecond: requests in the same millisecond share it.
+ */
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimestamp = new Date(now).toISOString().replace('.000Z', 'Z');
+  }
+  return lastTimestamp;
+}
+
+type Resolved = { kind: 'flag'; namespace: string; response: ReturnType<typeof evaluateOne> } | { kind: 'namespace-missing'; namespace: string };
+
+/** Finds and evaluates one request's flag; throws only for an unknown environment. */
+function resolve(request: FliptEvaluationRequest, input: FliptEvaluationInput): Resolved {
+  const environment = input.view.pickEnvironment(request.environmentKey || undefined, input.environmentHeader);
+  if (environment === undefined) throw new FliptApiError(404, GrpcCode.NotFound, environmentNotFound(input.environmentHeader));
+  const namespace = request.namespaceKey || 'default';
+  const entry = input.view.entry(environment, namespace);
+  if (!entry) return { kind: 'namespace-missing', namespace };
+  return { kind: 'flag', namespace, response: evaluateOne(engineFor(entry), request.flagKey ?? '', request.entityId ?? '', request.context ?? {}) };
+}
+
+function booleanBody(r: BooleanEvaluationResponse, requestId: string, millis: number, at: string) {
+  return { enabled: r.enabled, reason: r.reason, requestId, requestDurationMillis: millis, timestamp: at, flagKey: r.flagKey, segmentKeys: r.segmentKeys };
+}
+
+function variantBody(r: VariantEvaluationResponse, requestId: string, millis: number, at: string) {
+  return {
+    match: r.match,
+    segmentKeys: r.segmentKeys,
+    reason: r.reason,
+    variantKey: r.variantKey,
+    variantAttachment: r.variantAttachment ?? '',
+    requestId,
+    requestDurationMillis: millis,
+    timestamp: at,
+    flagKey: r.flagKey,
+  };
+}
+
+/** `POST /evaluate/v1/boolean` and `/evaluate/v1/variant`. */
+export function evaluateSingle(endpoint: 'boolean' | 'variant', input: FliptEvaluationInput): Reply {
+  const started = performance.now();
+  try {
+    const request = decodeEvaluationRequest(input.body);
+    const found = resolve(request, input);
+    if (found.kind === 'namespace-missing') throw new FliptApiError(404, GrpcCode.NotFound, `namespace ${JSON.stringify(found.namespace)} not found`);
+    const { response } = found;
+    if (response.type === 'ERROR_EVALUATION_RESPONSE_TYPE') {
+      throw new FliptApiError(404, GrpcCode.NotFound, `flag ${JSON.stringify(posix.join(found.namespace, request.flagKey ?? ''))} not found`);
+    }
+    const isBoolean = response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE';
+    if (isBoolean !== (endpoint === 'boolean')) {
+      input.record(endpoint, 'invalid');
+      return new FliptApiError(400, GrpcCode.InvalidArgument, `flag type ${isBoolean ? 'BOOLEAN_FLAG_TYPE' : 'VARIANT_FLAG_TYPE'} invalid`).reply();
+    }
+    const requestId = request.requestId || randomUUID();
+    const millis = performance.now() - started;
+    const at = timestamp();
+    if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
+      input.record(endpoint, resultOf(response.booleanEvaluationResponse.reason));
+      return { status: 200, body: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
+    }
+    input.record(endpoint, resultOf(response.variantEvaluationResponse.reason));
+    return { status: 200, body: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
+  } catch (err) {
+    return refuse(endpoint, err, input);
+  }
+}
+
+/** `POST /evaluate/v1/batch`: one item per request, a missing flag or namespace as an error item. */
+export function evaluateBatch(input: FliptEvaluationInput): Reply {
+  const started = performance.now();
+  try {
+    const batch = decodeBatchRequest(input.body);
+    const items = (batch.requests ?? []).map((request) => ({ request, found: resolve(request, input) }));
+    const millis = performance.now() - started;
+    const at = timestamp();
+    const responses = items.map(({ request, found }) => {
+      const response = found.kind === 'flag' ? found.response : undefined;
+      if (!response || response.type === 'ERROR_EVALUATION_RESPONSE_TYPE') {
+        input.record('batch', 'not_found');
+        return {
+          type: 'ERROR_EVALUATION_RESPONSE_TYPE',
+          errorResponse: { flagKey: request.flagKey ?? '', namespaceKey: request.namespaceKey ?? '', reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
+        };
+      }
+      // Items keep their own request id (empty when not given), as in Flipt.
+      const requestId = request.requestId ?? '';
+      if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
+        input.record('batch', resultOf(response.booleanEvaluationResponse.reason));
+        return { type: response.type, booleanResponse: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
+      }
+      input.record('batch', resultOf(response.variantEvaluationResponse.reason));
+      return { type: response.type, variantResponse: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
+    });
+    return { status: 200, body: { requestId: batch.requestId || randomUUID(), responses, requestDurationMillis: millis } };
+  } catch (err) {
+    return refuse('batch', err, input);
+  }
+}
+
+function refuse(endpoint: EvaluationEndpoint, err: unknown, input: FliptEvaluationInput): Reply {
+  if (err instanceof FliptApiError) {
+    input.record(endpoint, err.status === 404 ? 'not_found' : 'invalid');
+    return err.reply();
+  }
+  if (err instanceof GatewayDecodeError) {
+    input.record(endpoint, 'invalid');
+    return new FliptApiError(400, GrpcCode.InvalidArgument, err.message).reply();
+  }
+  throw err;
+}

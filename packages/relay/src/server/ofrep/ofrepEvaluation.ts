@@ -1,0 +1,180 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { EvaluationResponse } from '@flagcast/core';
+import { etagMatches } from '../httpUtil.js';
+import { environmentNotFound, type Reply } from '../evaluation/fliptEvaluation.js';
+import { decodeOfrepBulkRequest, decodeOfrepFlagRequest, GatewayDecodeError } from '../evaluation/gatewayJson.js';
+import { engineFor, evaluateOne, resultOf, type EvaluationResult, type SnapshotView } from '../evaluation/snapshotView.js';
+import type { SnapshotEntry } from '../snapshotEntry.js';
+
+/*
+ * OFREP (OpenFeature Remote Evaluation Protocol) as Flipt v2 serves it
+ * (internal/server/evaluation/ofrep_bridge.go and ofrep/middleware.go): namespace from
+ * `X-Flipt-Namespace`, environment from `X-Flipt-Environment`, Flipt's value mapping, reasons,
+ * error bodies and status codes. One difference, on purpose: the bulk ETag is a hash of the
+ * whole body, so a change to anything a client sees (an attachment, a reason, the segments)
+ * gets a new ETag, where Flipt's hashes only keys and variants and answers 304 to such changes.
+ */
+
+export type OfrepEndpoint = 'ofrep_flag' | 'ofrep_bulk';
+
+export interface OfrepInput {
+  body: Buffer;
+  environmentHeader: string | undefined;
+  namespaceHeader: string | undefined;
+  view: SnapshotView;
+  /** Counts `n` (default 1) flags evaluated (or refused) for the metrics. */
+  record(endpoint: OfrepEndpoint, result: EvaluationResult, n?: number): void;
+}
+
+/** An OFREP reply: bulk replies carry an ETag (and may be a bodiless 304). */
+export interface OfrepReply extends Reply {
+  etag?: string;
+}
+
+type ErrorCode = 'FLAG_NOT_FOUND' | 'INVALID_CONTEXT' | 'GENERAL';
+
+/** An OFREP error body `{key?, errorCode, errorDetails}` and its HTTP status. */
+export class OfrepError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: ErrorCode,
+    message: string,
+    readonly key?: string,
+  ) {
+    super(message);
+  }
+
+  reply(): OfrepReply {
+    return { status: this.status, body: { ...(this.key ? { key: this.key } : {}), errorCode: this.errorCode, errorDetails: this.message } };
+  }
+}
+
+/** An OFREP evaluation result, fields in Flipt's order. */
+interface OfrepFlag {
+  key: string;
+  reason: string;
+  variant: string;
+  metadata?: { attachment?: string; segments?: string };
+  value: boolean | string;
+}
+
+const REASONS: Record<string, string> = {
+  FLAG_DISABLED_EVALUATION_REASON: 'DISABLED',
+  MATCH_EVALUATION_REASON: 'TARGETING_MATCH',
+  DEFAULT_EVALUATION_REASON: 'DEFAULT',
+};
+
+interface Scope {
+  environment: string;
+  namespace: string;
+  entry: SnapshotEntry | undefined;
+}
+
+function scope(input: OfrepInput): Scope {
+  const environment = input.view.pickEnvironment(undefined, input.environmentHeader);
+  // Flipt's gateway sends this error through the OFREP error handler without a flag key.
+  if (environment === undefined) throw new OfrepError(404, 'FLAG_NOT_FOUND', environmentNotFound(input.environmentHeader));
+  const namespace = input.namespaceHeader || 'default';
+  return { environment, namespace, entry: input.view.entry(environment, namespace) };
+}
+
+type Evaluated = { flag: OfrepFlag; result: EvaluationResult };
+
+/** Maps one evaluation to OFREP: boolean → value and "true"/"false"; variant → the variant key. */
+function toOfrep(key: string, response: EvaluationResponse): Evaluated {
+  if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
+    const r = response.booleanEvaluationResponse;
+    return { flag: { key: r.flagKey, reason: REASONS[r.reason] ?? 'UNKNOWN', variant: String(r.enabled), value: r.enabled }, result: resultOf(r.reason) };
+  }
+  if (response.type === 'VARIANT_EVALUATION_RESPONSE_TYPE') {
+    const r = response.variantEvaluationResponse;
+    // A Struct's keys come out sorted: attachment, then segments.
+    const metadata: OfrepFlag['metadata'] = {};
+    if (r.variantAttachment) metadata.attachment = r.variantAttachment;
+    if (r.segmentKeys.length > 0) metadata.segments = r.segmentKeys.join(',');
+    return { flag: { key: r.flagKey, reason: REASONS[r.reason] ?? 'UNKNOWN', variant: r.variantKey, metadata, value: r.variantKey }, result: resultOf(r.reason) };
+  }
+  throw new OfrepError(404, 'FLAG_NOT_FOUND', `flag was not found ${key}`, key);
+}
+
+function evaluateKey(key: string, where: Scope, targetingKey: string, context: Record<string, string>): Evaluated {
+  if (key === '') throw new OfrepError(400, 'INVALID_CONTEXT', 'flag key was not provided');
+  if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `flag was not found ${key}`, key);
+  return toOfrep(key, evaluateOne(engineFor(where.entry), key, targetingKey, context));
+}
+
+// The flags a bulk evaluates by default, per snapshot entry (computed on its first bulk).
+const defaultKeys = new WeakMap<SnapshotEntry, string[]>();
+
+/** Every boolean flag and every enabled variant flag, by key (Flipt lists flags sorted by key). */
+function bulkKeys(entry: SnapshotEntry): string[] {
+  let keys = defaultKeys.get(entry);
+  if (!keys) {
+    keys = engineFor(entry)
+      .listFlags()
+      .filter((f) => f.type === 'BOOLEAN_FLAG_TYPE' || f.enabled)
+      .map((f) => f.key)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    defaultKeys.set(entry, keys);
+  }
+  return keys;
+}
+
+/** Flipt evaluates a context without `targetingKey` for a random entity. */
+const targetingKeyOf = (context: Record<string, string>) => context['targetingKey'] ?? randomUUID();
+
+/** `POST /ofrep/v1/evaluate/flags/{key}`. */
+export function evaluateOfrepFlag(key: string, input: OfrepInput): OfrepReply {
+  try {
+    const context = decodeOfrepFlagRequest(input.body).context ?? {};
+    const where = scope(input);
+    const { flag, result } = evaluateKey(key, where, targetingKeyOf(context), context);
+    input.record('ofrep_flag', result);
+    return { status: 200, body: flag };
+  } catch (err) {
+    return refuse('ofrep_flag', err, input);
+  }
+}
+
+/**
+ * `POST /ofrep/v1/evaluate/flags`: every boolean flag and every enabled variant flag (or the
+ * keys a `flags` context entry lists, comma-separated), in key order, with an ETag.
+ */
+export function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string | undefined): OfrepReply {
+  try {
+    const context = decodeOfrepBulkRequest(input.body).context ?? {};
+    const where = scope(input);
+    let keys: string[];
+    if (context['flags'] !== undefined) keys = context['flags'].split(',');
+    else if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `namespace ${JSON.stringify(where.namespace)} not found`);
+    else keys = bulkKeys(where.entry);
+    const targetingKey = targetingKeyOf(context);
+    const evaluated = keys.map((key) => evaluateKey(key, where, targetingKey, context));
+    const results = new Map<EvaluationResult, number>();
+    for (const { result } of evaluated) results.set(result, (results.get(result) ?? 0) + 1);
+    for (const [result, n] of results) input.record('ofrep_bulk', result, n);
+    const body = {
+      flags: evaluated.map((e) => e.flag),
+      eventStreams: [{ type: 'sse', endpoint: { requestUri: `/ofrep/v1/_stream/${encodeURIComponent(where.environment)}/${encodeURIComponent(where.namespace)}/events` } }],
+    };
+    const text = JSON.stringify(body);
+    const hash = createHash('sha1').update(text).digest('hex');
+    const etag = `W/"${hash}"`;
+    if (etagMatches(ifNoneMatch, hash)) return { status: 304, body: undefined, etag };
+    return { status: 200, body: text, etag };
+  } catch (err) {
+    return refuse('ofrep_bulk', err, input);
+  }
+}
+
+function refuse(endpoint: OfrepEndpoint, err: unknown, input: OfrepInput): OfrepReply {
+  if (err instanceof OfrepError) {
+    input.record(endpoint, err.status === 404 ? 'not_found' : 'invalid');
+    return err.reply();
+  }
+  if (err instanceof GatewayDecodeError) {
+    input.record(endpoint, 'invalid');
+    return new OfrepError(400, 'INVALID_CONTEXT', err.message).reply();
+  }
+  throw err;
+}
