@@ -2,7 +2,7 @@ import type { Snapshot } from '../types.js';
 import { FlagClientError } from '../errors.js';
 import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
-import { fetchSnapshot } from './fetchSnapshot.js';
+import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
 import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
 import { OversizedEventError, readStream, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
@@ -59,31 +59,41 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   let lifetime = new AbortController();
   let stopLoop: (() => void) | undefined;
 
-  async function getSnapshot(which: ServerApi): Promise<void> {
-    // Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it.
-    const fetched = await fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
+  /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
+  function fetchFrom(which: ServerApi): Promise<FetchedSnapshot | undefined> {
+    return fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
+  }
+
+  function install(fetched: FetchedSnapshot | undefined): void {
     if (fetched) sink.deliver(fetched.snapshot, fetched.etag);
     else sink.confirmed();
   }
 
-  /** After a 404 from a v2 endpoint: a v1 server answers on the v1 path; else the 404 stands. */
+  /**
+   * After a 404 from a v2 endpoint: a v1 server answers on the v1 path. Else the 404 stands,
+   * unless the v1 path gave an answer of its own (a v1 server refusing the token: 401/403).
+   */
   async function fallBackToV1(notFound: FlagClientError): Promise<void> {
+    let fetched: FetchedSnapshot | undefined;
     try {
-      await getSnapshot('v1');
-    } catch {
-      throw notFound;
+      fetched = await fetchFrom('v1');
+    } catch (error) {
+      const status = (error as FlagClientError).status;
+      throw status !== undefined && status !== 404 ? error : notFound;
     }
+    // Switched before the snapshot is installed: whoever `ready()` wakes sees the polling state.
     api = 'v1';
     if (mode === 'sse') {
       mode = 'poll';
       sink.polling();
     }
     sink.opened();
+    install(fetched);
   }
 
   async function refresh(): Promise<void> {
     try {
-      await getSnapshot(api);
+      install(await fetchFrom(api));
     } catch (error) {
       if (api === 'v2' && (error as FlagClientError).code === 'NOT_FOUND') await fallBackToV1(error as FlagClientError);
       else throw error;
