@@ -146,6 +146,8 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
         signal,
       );
     } catch (error) {
+      // The stream is over: its first-delivery timer must not add a GET to the one made below.
+      clearTimeout(firstDelivery);
       if (error instanceof OversizedEventError && inline) {
         // Too large to take inline: ask for notifications from now on, and GET it now.
         inline = false;
