@@ -111,7 +111,27 @@ describe('every way a stream stops leads to a reconnect (Node, real server)', ()
     await expectReconnectAndChange(server, client);
   });
 
-  it('abort after end: the body ended while its refetch was pending, and the refetch then fails', async () => {
+  it('abort after end: the last piece of an oversized event comes with the end; the client refuses the event', async () => {
+    const server = await harness.server({ dialect: 'relay' });
+    server.setSnapshot(s1);
+    const big = makeSnapshot(Array.from({ length: 200 }, (_, i) => booleanFlag(`flag-${i}`, true, { description: 'x'.repeat(100) })));
+    const event = `data: ${JSON.stringify({ etag: big.digest, snapshot: big, type: 'snapshot' })}\n\n`;
+    // Only the last piece crosses the limit, and the body ends with it: the client aborts on a
+    // body that has already ended.
+    const maxEventBytes = event.length - 1000;
+    server.override('stream', async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      await new Promise<void>((resolve) => res.write(event.slice(0, -2000), () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      res.end(event.slice(-2000, -2)); // never terminated: the body ends inside the event
+    });
+    const client = harness.client(optionsFor(server, { maxEventBytes }));
+    await client.ready({ timeoutMs: RECONNECT_BOUND_MS });
+    expect(client.digest).toBe(s1.digest); // the GET after the refusal: what the server holds
+    await expectReconnectAndChange(server, client);
+  });
+
+  it('the body ends while its refetch is pending, and the refetch then fails', async () => {
     const { server, client } = await openFliptClient();
     // The next stream notifies, and ends at once; the snapshot GET it causes fails only after
     // that end, so the stream is torn down (aborted) after its body finished.
