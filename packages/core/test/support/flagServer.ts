@@ -252,17 +252,6 @@ export class FlagServer {
     }, times);
   }
 
-  /**
-   * The next `times` streams answer 200, send `before` (events, e.g. a notification), then an
-   * SSE `error` event, and end: what Flipt does when its stream fails.
-   */
-  failStreamsWithErrorEvent(code: number, message: string, times = 1, before = ''): void {
-    this.override('stream', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.end(`${before}data: ${JSON.stringify({ type: 'error', code, message })}${this.lineEnding}${this.lineEnding}`);
-    }, times);
-  }
-
   /** The next `times` requests of `kind` get their headers only after `ms`; then normal handling. */
   delayNext(kind: RequestKind | 'any', ms: number, times = 1): void {
     this.override(kind, (req, res, record) => new Promise<void>((resolve) => {
