@@ -5,7 +5,7 @@
 // nothing does not keep a client with nothing to evaluate waiting; heartbeats are remembered
 // across reconnects.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { booleanFlag, enabled, makeSnapshot, optionsFor, quietPeriod, record, sha1, until, useHarness, type TestFlag } from './helpers';
+import { booleanFlag, connectedClient, enabled, makeSnapshot, optionsFor, quietPeriod, record, sha1, until, useHarness, type TestFlag } from './helpers';
 
 const s1 = makeSnapshot([booleanFlag('a', true), booleanFlag('b', true)]);
 const s2 = makeSnapshot([booleanFlag('a', true), booleanFlag('b', false)]);
@@ -53,11 +53,7 @@ describe('an event larger than maxEventBytes leads to a plain conditional GET', 
   });
 
   it('a small snapshot in hand: a large one arriving inline is fetched with If-None-Match', async () => {
-    const server = await harness.server({ dialect: 'relay' });
-    server.setSnapshot(s1);
-    const client = harness.client(optionsFor(server, { maxEventBytes }));
-    await client.ready();
-    await until(() => client.connection === 'open');
+    const { server, client } = await connectedClient(harness, { dialect: 'relay' }, s1, { maxEventBytes });
     expect(server.count('snapshot')).toBe(0); // small: inline
     server.setSnapshot(big);
     await until(() => client.digest === big.digest, 5000);
@@ -143,9 +139,9 @@ describe('error events are failures for the backoff', () => {
     await server.waitForRequest('stream', 6, 10_000);
     const times = server.requestsOf('stream').map((r) => r.at);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // Without a reset each gap doubles: 19, 39, 79, 158, 316 ms.
+    // Without a reset the wait doubles each time (19, 39, 79, 158, 316 ms): connections per
+    // second go down. Were error events deliveries, every wait would be under 20 ms.
     for (const [k, gap] of gaps.entries()) expect(gap, `gap ${k + 1}`).toBeGreaterThanOrEqual(Math.floor(0.99 * minDelayMs * 2 ** k) - 5);
-    for (let k = 1; k < gaps.length; k++) expect(gaps[k]!).toBeGreaterThan(gaps[k - 1]!);
     expect(client.error?.message).toContain('store unavailable');
     // After those, a healthy stream: the client gets there.
     await client.ready({ timeoutMs: 5000 });
@@ -157,11 +153,7 @@ describe('new content under a stale digest field is installed: the ETag is the i
   const staleBody = { ...s2, digest: s1.digest }; // new flags, the old digest
 
   it('Flipt: a notification, then a GET whose body keeps the old digest under a new ETag', async () => {
-    const server = await harness.server({ dialect: 'flipt' });
-    server.setSnapshot(s1);
-    const client = harness.client(optionsFor(server));
-    await client.ready();
-    await until(() => client.connection === 'open');
+    const { server, client } = await connectedClient(harness, { dialect: 'flipt' }, s1);
     const rec = record(client);
     server.setSnapshot(staleBody, { etag: newEtag });
     await until(() => client.digest === newEtag);
@@ -173,11 +165,7 @@ describe('new content under a stale digest field is installed: the ETag is the i
   });
 
   it('relay: an inline event whose etag is new and whose snapshot carries the old digest', async () => {
-    const server = await harness.server({ dialect: 'relay' });
-    server.setSnapshot(s1);
-    const client = harness.client(optionsFor(server));
-    await client.ready();
-    await until(() => client.connection === 'open');
+    const { server, client } = await connectedClient(harness, { dialect: 'relay' }, s1);
     server.setSnapshot(staleBody, { etag: newEtag });
     await until(() => client.digest === newEtag);
     expect(enabled(client, 'b')).toBe(false);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlagClientError } from '../../src/index';
 import type { FlagServer } from '../support/flagServer';
-import { bareEtag, booleanFlag, makeSnapshot, optionsFor, quietPeriod, record, until, useHarness, variantFlag } from './helpers';
+import { bareEtag, booleanFlag, connectedClient, makeSnapshot, optionsFor, quietPeriod, record, until, useHarness, variantFlag } from './helpers';
 
 // A default variant is what a v1 server strips for clients that do not declare 1.47.0.
 const s1 = makeSnapshot([booleanFlag('a', true), variantFlag('theme', 'dark')]);
@@ -144,11 +144,7 @@ describe('Flipt v1: a server without the stream is polled by ETag, on its own', 
 
 describe('a v2 server keeps the stream', () => {
   it.each(['flipt', 'relay'] as const)('%s dialect: transport stays sse, changes arrive on the one stream, the v1 path is never asked', async (dialect) => {
-    const server = await harness.server({ dialect });
-    server.setSnapshot(s1);
-    const client = harness.client(optionsFor(server));
-    await client.ready();
-    await until(() => client.connection === 'open');
+    const { server, client } = await connectedClient(harness, { dialect }, s1);
     server.setSnapshot(s2);
     await until(() => client.digest === s2.digest);
     expect(client.transport).toBe('sse');
