@@ -73,3 +73,28 @@ test('the demo: switching the simulated user re-targets the banner', async ({ pa
     await relay.close();
   }
 });
+
+test('the demo: the exposure log shows each value served once, and again when it changes', async ({ page }) => {
+  const relay = await startRelay(join(demo, 'features.yml'));
+  const site = await startStatic({ '/': join(demo, 'dist') });
+  const count = async () => Number((await page.getByTestId('exposure-count').textContent())!.split(' ')[0]);
+  try {
+    await page.goto(`${site.url}/?relay=${encodeURIComponent(relay.url)}`);
+    await expect(page.getByTestId('checkout-new')).toBeVisible();
+    // user-42: new-checkout, promo-banner, theme (two readers, one exposure); 100 visitors in the grid.
+    await expect(page.getByTestId('exposure-count')).toHaveText('103 reported');
+    await page.getByTestId('user-plan').selectOption('free');
+    await expect(page.getByTestId('promo-banner-text')).toBeHidden();
+    await expect(page.getByTestId('exposure').first()).toContainText('promo-banner = false for user-42');
+    await page.getByTestId('user-plan').selectOption('pro');
+    await expect(page.getByTestId('exposure').first()).toContainText('promo-banner = true for user-42');
+    expect(await count()).toBe(105);
+    // A context change that changes no value reports nothing.
+    await page.getByTestId('user-age').fill('35');
+    await page.waitForTimeout(300);
+    expect(await count()).toBe(105);
+  } finally {
+    await site.close();
+    await relay.close();
+  }
+});

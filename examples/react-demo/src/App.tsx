@@ -1,5 +1,7 @@
-import { memo, useMemo, useState, type ReactNode } from 'react';
-import { FlagcastProvider, FlagsReady, useBooleanFlag, useFlagcastClient, useFlagcastStatus, useVariantFlag } from '@flagcast/react';
+import { memo, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { VariantKeyOf } from '@flagcast/core';
+import { FlagcastProvider, FlagsReady, useFlag, useFlagcastClient, useFlagcastStatus, useVariantFlag } from '@flagcast/react';
+import { createExposureLog, type ExposureLog } from './exposureLog';
 import { RenderCount } from './RenderCount';
 import { useRenderCount } from './useRenderCount';
 
@@ -10,20 +12,16 @@ export interface DemoUser {
   age: number;
 }
 
-interface Theme {
-  background: string;
-  surface: string;
-  text: string;
-  accent: string;
-}
-
 const VISITORS = Array.from({ length: 100 }, (_, i) => `visitor-${i + 1}`);
-const VARIANT_COLORS: Record<string, string> = { control: '#94a3b8', 'one-click': 'var(--accent)', express: '#f59e0b' };
+// Keys and variants come from src/flags.d.ts (generated from features.yml): a variant missing
+// here, or one that does not exist, is a compile error.
+const VARIANT_COLORS: Record<VariantKeyOf<'checkout-experiment'>, string> = { control: '#94a3b8', 'one-click': 'var(--accent)', express: '#f59e0b' };
 
 export function App({ relayUrl }: { relayUrl: string }) {
   const [user, setUser] = useState<DemoUser>({ id: 'user-42', plan: 'pro', country: 'DE', age: 34 });
+  const [exposures] = useState(createExposureLog);
   // The provider creates the client once (even under StrictMode) and closes it on unmount.
-  const options = useMemo(() => ({ url: relayUrl }), [relayUrl]);
+  const options = useMemo(() => ({ url: relayUrl, onExposure: exposures.record }), [relayUrl, exposures]);
   const context = useMemo(() => ({ plan: user.plan, country: user.country, age: user.age }), [user]);
   return (
     <FlagcastProvider options={options} entityId={user.id} context={context}>
@@ -47,6 +45,7 @@ export function App({ relayUrl }: { relayUrl: string }) {
             <ThemeName />
             <RolloutGrid />
           </FlagsReady>
+          <ExposurePanel log={exposures} />
         </main>
         <footer className="hint">
           Edit <code>examples/react-demo/features.yml</code> while this page is open: it follows within a second.
@@ -58,7 +57,8 @@ export function App({ relayUrl }: { relayUrl: string }) {
 
 /** Applies the `theme` variant's attachment as CSS variables. Its children are not re-rendered by it. */
 function ThemeRoot({ children }: { children: ReactNode }) {
-  const theme = useVariantFlag<Theme>('theme', 'daylight');
+  // The attachment's type comes from the YAML values (src/flags.d.ts).
+  const theme = useVariantFlag('theme', 'daylight');
   const colors = theme.attachment;
   const style = colors
     ? ({ '--background': colors.background, '--surface': colors.surface, '--text': colors.text, '--accent': colors.accent } as React.CSSProperties)
@@ -72,7 +72,7 @@ function ThemeRoot({ children }: { children: ReactNode }) {
 
 const ThemeName = memo(function ThemeName() {
   const renders = useRenderCount();
-  const theme = useVariantFlag<Theme>('theme', 'daylight');
+  const theme = useVariantFlag('theme', 'daylight');
   return (
     <section className="card" data-testid="theme">
       <h2>
@@ -88,7 +88,7 @@ const ThemeName = memo(function ThemeName() {
 
 const PromoBanner = memo(function PromoBanner() {
   const renders = useRenderCount();
-  const show = useBooleanFlag('promo-banner', false);
+  const show = useFlag('promo-banner', false);
   return (
     <section className={`card banner ${show ? 'on' : 'off'}`} data-testid="promo-banner">
       <h2>
@@ -105,7 +105,7 @@ const PromoBanner = memo(function PromoBanner() {
 
 const NewCheckout = memo(function NewCheckout() {
   const renders = useRenderCount();
-  const enabled = useBooleanFlag('new-checkout', false);
+  const enabled = useFlag('new-checkout', false);
   return (
     <section className="card" data-testid="new-checkout">
       <h2>
@@ -129,8 +129,8 @@ const NewCheckout = memo(function NewCheckout() {
 });
 
 const RolloutCell = memo(function RolloutCell({ visitor }: { visitor: string }) {
-  const { variantKey } = useVariantFlag('checkout-experiment', 'control', { entityId: visitor });
-  return <span className="cell" title={`${visitor}: ${variantKey}`} data-variant={variantKey} style={{ background: VARIANT_COLORS[variantKey] ?? '#e2e8f0' }} />;
+  const variantKey = useFlag('checkout-experiment', 'control', { entityId: visitor });
+  return <span className="cell" title={`${visitor}: ${variantKey}`} data-variant={variantKey} style={{ background: VARIANT_COLORS[variantKey] }} />;
 });
 
 const RolloutGrid = memo(function RolloutGrid() {
@@ -150,23 +150,54 @@ const RolloutGrid = memo(function RolloutGrid() {
   );
 });
 
-/** Counts per variant; re-evaluated on every snapshot (it reads the client, not one flag). */
+/**
+ * Counts per variant; re-evaluated on every snapshot (it reads the client, not one flag). It
+ * uses the throwing API: counting is not showing a visitor anything, so not an exposure.
+ */
 function RolloutLegend() {
   const client = useFlagcastClient();
   useFlagcastStatus();
   const counts = new Map<string, number>();
   for (const visitor of VISITORS) {
-    const variant = client.getVariant('checkout-experiment', 'control', visitor);
+    let variant = 'control';
+    try {
+      variant = client.evaluateVariant({ flagKey: 'checkout-experiment', entityId: visitor, context: {} }).variantKey || variant;
+    } catch {
+      // the flag is missing: everyone gets the default
+    }
     counts.set(variant, (counts.get(variant) ?? 0) + 1);
   }
   return (
     <p className="legend">
-      {Object.keys(VARIANT_COLORS).map((variant) => (
+      {(Object.keys(VARIANT_COLORS) as (keyof typeof VARIANT_COLORS)[]).map((variant) => (
         <span key={variant}>
           <span className="swatch" style={{ background: VARIANT_COLORS[variant] }} /> {variant} <strong data-testid={`count-${variant}`}>{counts.get(variant) ?? 0}</strong>
         </span>
       ))}
     </p>
+  );
+}
+
+/** The exposures `onExposure` received: who was served which value, newest first. */
+function ExposurePanel({ log }: { log: ExposureLog }) {
+  const latest = useSyncExternalStore(log.subscribe, log.latest);
+  return (
+    <section className="card wide" data-testid="exposures">
+      <h2>
+        Exposures <span className="renders" data-testid="exposure-count">{log.total()} reported</span>
+      </h2>
+      <p className="muted">
+        Reported by <code>onExposure</code> once a value is on screen, once per flag, entity and value. An app sends them to its analytics tool.
+      </p>
+      <ol className="exposures">
+        {latest.map((e, i) => (
+          <li key={`${e.at}-${i}-${e.flagKey}-${e.entityId}`} data-testid="exposure">
+            <time>{new Date(e.at).toLocaleTimeString()}</time> <code>{e.flagKey}</code> = <strong>{String(e.value)}</strong> for <code>{e.entityId}</code>{' '}
+            <span className="muted">({e.reason.replace('_EVALUATION_REASON', '').toLowerCase()})</span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

@@ -12,10 +12,12 @@ export type {
   TabRole,
   TransportMode,
 } from './client/clientTypes.js';
+export type { FlagRegistry, BooleanFlagKey, VariantFlagKey, FlagKey, VariantKeyOf, AttachmentOf } from './client/flagRegistry.js';
+export type { Exposure } from './client/exposures.js';
 export type { ConnectionState } from './transport/connectionLoop.js';
 export { createNetworkSource, type NetworkSource, type NetworkSink, type NetworkSourceOptions } from './transport/networkSource.js';
 export type { Endpoint, ServerApi } from './transport/endpoints.js';
 export type { CacheEntry, SnapshotCache } from './cache/snapshotCache.js';
-export { watchFlag, type WatchedFlag } from './client/watchFlag.js';
+export { watchFlag, type WatchedFlag, type WatchedResult } from './client/watchFlag.js';
 export { EvaluationError, SnapshotError, FlagClientError, type EvaluationErrorCode, type FlagClientErrorCode } from './errors.js';
 export type * from './types.js';

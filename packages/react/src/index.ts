@@ -1,5 +1,6 @@
 'use client';
 export { FlagcastProvider, useFlagcastClient, type FlagcastProviderProps } from './FlagcastProvider.js';
+export { useFlag } from './useFlag.js';
 export { useBooleanFlag } from './useBooleanFlag.js';
 export { useVariantFlag, type VariantFlag } from './useVariantFlag.js';
 export { useFlagDetails, type FlagDetails, type FlagDetailsOptions } from './useFlagDetails.js';

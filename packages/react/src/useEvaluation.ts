@@ -1,4 +1,4 @@
-import { useCallback, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import type {
   BooleanEvaluationResponse,
   Engine,
@@ -30,11 +30,28 @@ interface Cached<T> {
   value: T;
 }
 
+/** The client's exposure bookkeeping (`serveKey` in @flagcast/core: the same registered symbol). */
+const serveKey = Symbol.for('flagcast.serve');
+
+/** Tells the client's exposure bookkeeping that `outcome` is served to `entityId` (an error code serves a default: nothing). */
+function report(client: object, outcome: Outcome, entityId: string): void {
+  if (typeof outcome === 'object') (client as { [serveKey]?: (result: Result, entityId: string) => void })[serveKey]?.(outcome, entityId);
+}
+
+/** What a committed render shows, for exposures. */
+interface Shown {
+  key: string;
+  entityId: string;
+  outcome: Outcome;
+  value: unknown;
+}
+
 /**
  * The shared body of every flag hook: evaluates one flag for the provider's entity, and hands
  * React `derive(outcome)`, re-derived only when the outcome changed by value, so the component
  * re-renders only then. The flag is evaluated again only when it is in a snapshot's
- * `changedFlags`, or when the request (flag, entity, context, `derivation`) changed.
+ * `changedFlags`, or when the request (flag, entity, context, `derivation`) changed. With
+ * `exposes`, the value served is reported to the client's `onExposure` once committed.
  */
 export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
   flagKey: string,
@@ -42,12 +59,14 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
   options: FlagOptions<C> | undefined,
   derivation: string,
   derive: (outcome: R | EvaluationErrorCode) => T,
+  exposes = true,
 ): T {
   const { client, entityId, context, contextKey, server } = useFlagcast();
   const merged = options?.context && { ...context, ...toEvaluationContext(options.context) };
   const request = { flagKey, entityId: options?.entityId ?? entityId, context: merged || context };
   const key = JSON.stringify([type, flagKey, request.entityId, merged ? JSON.stringify(merged) : contextKey, derivation]);
   const cache = useRef<Cached<T>>(undefined);
+  const shown = useRef<Shown>(undefined);
 
   const read = (engine: Engine | undefined): T => {
     const cached = cache.current;
@@ -58,9 +77,12 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
     } catch (error) {
       outcome = (error as EvaluationError).code;
     }
-    const value = cached && cached.key === key && sameOutcome(cached.outcome, outcome) ? cached.value : derive(outcome as R | EvaluationErrorCode);
-    cache.current = { key, engine, outcome, value };
-    return value;
+    // An equal outcome keeps its first object too: its identity tells the exposure effect about changes.
+    cache.current =
+      cached && cached.key === key && sameOutcome(cached.outcome, outcome)
+        ? { ...cached, engine }
+        : { key, engine, outcome, value: derive(outcome as R | EvaluationErrorCode) };
+    return cache.current.value;
   };
 
   const subscribe = useCallback(
@@ -69,7 +91,16 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
       return client.subscribe(({ changedFlags }) => {
         const engine = client.getEngine();
         const cached = cache.current;
-        if (changedFlags.includes(flagKey)) notify();
+        if (changedFlags.includes(flagKey)) {
+          notify(); // React reads the new value now, and re-renders only if it changed
+          const now = cache.current;
+          const committed = shown.current;
+          // The same value under a new outcome (a default that became the flag's own value) is
+          // served from now on, with no render to commit: report it here.
+          if (now && committed && now.key === committed.key && now.value === committed.value && now.outcome !== committed.outcome) {
+            report(client, (committed.outcome = now.outcome), committed.entityId);
+          }
+        }
         // Another flag changed: what this hook holds is the result under the new engine too.
         else if (cached && cached.engine === seen) cached.engine = engine;
         seen = engine;
@@ -78,7 +109,16 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
     [client, flagKey],
   );
 
-  return useSyncExternalStore(subscribe, () => read(client.getEngine()), () => read(server.engine));
+  const value = useSyncExternalStore(subscribe, () => read(client.getEngine()), () => read(server.engine));
+  // What this render shows, kept for its commit: a later read (a render React drops) must not change it.
+  const { outcome } = cache.current!;
+  useEffect(() => {
+    if (!exposes) return;
+    shown.current = { key, entityId: request.entityId, outcome, value };
+    report(client, outcome, request.entityId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` covers the request; `value` follows `outcome`
+  }, [client, key, outcome]);
+  return value;
 }
 
 /** Same result by value (segment key order is not significant); the engine often returns the very same object. */

@@ -15,8 +15,8 @@ export type FlagDetails<Type extends 'boolean' | 'variant'> =
   | { readonly result: undefined; readonly errorCode: EvaluationErrorCode };
 
 /**
- * Everything about one evaluation, for debugging panels, analytics and exposure logging. Keeps
- * its identity until the result changes.
+ * Everything about one evaluation, for debugging panels and analytics. Keeps its identity
+ * until the result changes. Reports no exposure: it inspects a flag, it does not serve it.
  *
  * @example
  * const { result, errorCode } = useFlagDetails('new-checkout', { type: 'boolean', entityId: 'account-9' });
@@ -32,5 +32,6 @@ export function useFlagDetails<Type extends 'boolean' | 'variant', C extends Loo
     options,
     '',
     (outcome) => (typeof outcome === 'string' ? { result: undefined, errorCode: outcome } : { result: outcome, errorCode: undefined }) as FlagDetails<Type>,
+    false, // inspection, not serving: no exposure
   );
 }

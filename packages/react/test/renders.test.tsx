@@ -2,8 +2,8 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine } from '@flagcast/core';
-import { FlagcastProvider, useBooleanFlag, useVariantFlag } from '../src/index';
-import { booleanFlag, makeSnapshot, variantFlag } from './support/snapshots';
+import { FlagcastProvider, useBooleanFlag, useFlag, useVariantFlag } from '../src/index';
+import { booleanFlag, booleanFlagFor, makeSnapshot, variantFlag } from './support/snapshots';
 import { scriptedClient } from './support/scriptedClient';
 
 afterEach(() => {
@@ -132,5 +132,68 @@ describe('render counts', () => {
       await client.refresh().catch(() => {}); // the fake fetch has nothing: an error, a status event
     });
     expect(renders).toEqual({ a1: 1, a2: 1, b: 1, theme: 1 });
+  });
+});
+
+describe('useFlag', () => {
+  function Value({ name, flag, fallback }: { name: string; flag: string; fallback: boolean | string }) {
+    count(name);
+    const value = typeof fallback === 'boolean' ? useFlag(flag, fallback) : useFlag(flag, fallback);
+    return <span data-testid={name}>{`${typeof value}:${value}`}</span>;
+  }
+
+  const view = (client: ReturnType<typeof scriptedClient>['client']) => (
+    <FlagcastProvider client={client} entityId="user-1">
+      <Value name="a" flag="a" fallback={false} />
+      <Value name="theme" flag="theme" fallback="light" />
+      <Value name="a-as-variant" flag="a" fallback="control" />
+      <Value name="theme-as-boolean" flag="theme" fallback={true} />
+      <Value name="missing" flag="missing" fallback="fallback" />
+    </FlagcastProvider>
+  );
+  const text = (name: string) => screen.getByTestId(name).textContent;
+
+  it('the first render has the bootstrap values; a flag of the other type, or a missing one, gives the default', () => {
+    const { client } = scriptedClient(s1);
+    render(view(client));
+    expect([text('a'), text('theme'), text('a-as-variant'), text('theme-as-boolean'), text('missing')]).toEqual([
+      'boolean:true',
+      'string:dark',
+      'string:control',
+      'boolean:true',
+      'string:fallback',
+    ]);
+    expect(renders).toEqual({ a: 1, theme: 1, 'a-as-variant': 1, 'theme-as-boolean': 1, missing: 1 });
+  });
+
+  it('before any snapshot: the defaults', () => {
+    const { client } = scriptedClient(undefined);
+    render(view(client));
+    expect([text('a'), text('theme')]).toEqual(['boolean:false', 'string:light']);
+  });
+
+  it('re-renders only when its value changes: not for another flag, nor for a new attachment of the same variant', async () => {
+    const { client, publish } = scriptedClient(s1);
+    render(view(client));
+    await publish(makeSnapshot([booleanFlag('a', true), booleanFlag('b', false), variantFlag('theme', 'dark', { accent: 'teal' })]));
+    expect(renders).toEqual({ a: 1, theme: 1, 'a-as-variant': 1, 'theme-as-boolean': 1, missing: 1 });
+    await publish(makeSnapshot([booleanFlag('a', false), booleanFlag('b', false), variantFlag('theme', 'dusk', { accent: 'teal' })]));
+    expect([text('a'), text('theme')]).toEqual(['boolean:false', 'string:dusk']);
+    expect(renders).toEqual({ a: 2, theme: 2, 'a-as-variant': 1, 'theme-as-boolean': 1, missing: 1 });
+  });
+
+  it('takes per-call options like the other hooks', () => {
+    const { client } = scriptedClient(makeSnapshot([booleanFlagFor('org-beta', 'tier', 'gold'), booleanFlagFor('vip', 'entity', 'org-1')]));
+    function Org() {
+      const beta = useFlag('org-beta', false, { context: { tier: 'gold' } });
+      const vip = useFlag('vip', false, { entityId: 'org-1' });
+      return <i data-testid="org">{`${beta} ${vip}`}</i>;
+    }
+    render(
+      <FlagcastProvider client={client} entityId="user-1" context={{ tier: 'silver' }}>
+        <Org />
+      </FlagcastProvider>,
+    );
+    expect(text('org')).toBe('true true');
   });
 });

@@ -5,6 +5,7 @@ import { createRelay, type RelayOptions } from './server/createRelay.js';
 import { createLogger, type Logger, type LogLevel } from './server/logger.js';
 
 const HELP = `Usage: flagcast-relay (--file <path> | --upstream <flipt url>) [options]
+       flagcast-relay types (--file <path> | --url <url>) [--out <file>]   (see types --help)
 
 Serves Flipt's snapshot and streaming endpoints, from Flipt declarative flag files or by
 following a Flipt v2 server (one upstream connection per namespace, fanned out to every client).
@@ -184,6 +185,8 @@ function relayOptions(values: Values, logger: Logger): RelayOptions {
 
 /** Runs the CLI; resolves when the relay has stopped (SIGTERM/SIGINT). */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  // `flagcast-relay types …` writes a FlagRegistry declaration file; it has its own module and options.
+  if (argv[0] === 'types') return (await import('./types/typesCommand.js')).typesCommand(argv.slice(1));
   let values: Values;
   try {
     ({ values } = parseArgs({ args: argv, strict: true, options: OPTIONS }));

@@ -4,6 +4,8 @@ import type { BatchEvaluationResponse, BooleanEvaluationResponse, EvaluationRequ
 import type { SnapshotCache } from '../cache/snapshotCache.js';
 import type { ConnectionState } from '../transport/connectionLoop.js';
 import type { LooseContext } from './evaluationContext.js';
+import type { Exposure } from './exposures.js';
+import type { BooleanFlagKey, FlagRegistry, VariantFlagKey, VariantKeyOf } from './flagRegistry.js';
 
 export interface FlagClientOptions {
   /** Base URL of a Flipt server (v2, or v1 1.47+) or a Flagcast relay: absolute http(s). */
@@ -60,6 +62,13 @@ export interface FlagClientOptions {
    * for frameworks that create a client during render and connect once mounted. Default true.
    */
   autoStart?: boolean | undefined;
+  /**
+   * Called when `getBoolean`/`getVariant` or a React hook serves a flag value to an entity: the
+   * first time, and again each time the value served to that entity changes (a default is not
+   * an exposure). For experiment analytics: send it to your analytics tool. Never throws into
+   * evaluation: an exception is rethrown asynchronously.
+   */
+  onExposure?: ((exposure: Exposure) => void) | undefined;
 }
 
 export type ClientStatus = 'loading' | 'ready' | 'error' | 'closed';
@@ -113,10 +122,18 @@ export interface FlagClient extends FlagClientState {
   evaluateVariant(request: EvaluationRequest): VariantEvaluationResponse;
   evaluateBoolean(request: EvaluationRequest): BooleanEvaluationResponse;
   evaluateBatch(requests: EvaluationRequest[]): BatchEvaluationResponse;
-  /** A boolean flag's value, or `defaultValue` when it cannot be evaluated. Never throws. */
-  getBoolean<C extends LooseContext<C>>(flagKey: string, defaultValue: boolean, entityId: string, context?: C): boolean;
-  /** A variant flag's variant key, or `defaultVariantKey` when none. Never throws. */
-  getVariant<C extends LooseContext<C>>(flagKey: string, defaultVariantKey: string, entityId: string, context?: C): string;
+  /** A boolean flag's value, or `defaultValue` when it cannot be evaluated. Never throws. Reports an exposure (`onExposure`). */
+  getBoolean<C extends LooseContext<C>>(flagKey: BooleanFlagKey, defaultValue: boolean, entityId: string, context?: C): boolean;
+  /**
+   * A variant flag's variant key, or `defaultVariantKey` when none. Never throws. Reports an
+   * exposure (`onExposure`). With a {@link FlagRegistry}, typed as the flag's variant keys or the default.
+   */
+  getVariant<C extends LooseContext<C>, K extends VariantFlagKey = VariantFlagKey, D extends string = string>(
+    flagKey: K,
+    defaultVariantKey: D,
+    entityId: string,
+    context?: C,
+  ): VariantKeyOf<K> | D;
   /** Fetches the snapshot now (conditional GET); a follower tab asks its leader to. */
   refresh(): Promise<void>;
   /** Reads the cache and connects, for a client created with `autoStart: false` (else a no-op). */

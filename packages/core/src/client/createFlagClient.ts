@@ -10,6 +10,7 @@ import { shareConnection, tabsSupported, type SharedConnection } from '../tabs/s
 import type { TabEnvironment } from '../tabs/tabEnvironment.js';
 import { createFlagStore } from './flagStore.js';
 import { toEvaluationContext } from './evaluationContext.js';
+import { createExposures, serveKey } from './exposures.js';
 import type { FlagClient, FlagClientOptions } from './clientTypes.js';
 
 /**
@@ -147,8 +148,10 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
 
   const requireEngine = (): Engine => store.getEngine() ?? (() => { throw new EvaluationError('NOT_READY', 'no snapshot yet: await client.ready()'); })();
   const state = () => store.getState();
+  const serve = createExposures(options.onExposure);
 
-  return {
+  // `serve` is for the React bindings (they report exposures after commit), not an API.
+  return Object.defineProperty<FlagClient>({
     get status() { return state().status; },
     get source() { return state().source; },
     get connection() { return state().connection; },
@@ -167,14 +170,14 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
     evaluateBatch: (requests) => requireEngine().evaluateBatch(requests),
     getBoolean(flagKey, defaultValue, entityId, context) {
       try {
-        return requireEngine().evaluateBoolean({ flagKey, entityId, context: toEvaluationContext(context) }).enabled;
+        return serve(requireEngine().evaluateBoolean({ flagKey, entityId, context: toEvaluationContext(context) }), entityId).enabled;
       } catch {
         return defaultValue;
       }
     },
     getVariant(flagKey, defaultVariantKey, entityId, context) {
       try {
-        return requireEngine().evaluateVariant({ flagKey, entityId, context: toEvaluationContext(context) }).variantKey || defaultVariantKey;
+        return (serve(requireEngine().evaluateVariant({ flagKey, entityId, context: toEvaluationContext(context) }), entityId).variantKey || defaultVariantKey) as typeof defaultVariantKey;
       } catch {
         return defaultVariantKey;
       }
@@ -196,5 +199,5 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       tabs?.close();
       network.stop();
     },
-  };
+  }, serveKey, { value: serve });
 }

@@ -3,6 +3,7 @@ import { Engine } from '../engine/engine.js';
 import { FlagClientError } from '../errors.js';
 import { changedFlags, fingerprintFlags, type FlagFingerprints } from '../snapshot/changedFlags.js';
 import type { FlagClientEvent, FlagClientState, SnapshotSource } from './clientTypes.js';
+import { reportLater } from './reportLater.js';
 
 /**
  * The one place a client's flags and state live. Sources (bootstrap, cache, network, another
@@ -59,9 +60,7 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
         listener(event);
       } catch (error) {
         // A listener's bug must not break the client or the other listeners.
-        setTimeout(() => {
-          throw error;
-        });
+        reportLater(error);
       }
     }
   }

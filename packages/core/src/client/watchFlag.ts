@@ -1,13 +1,19 @@
 import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '../types.js';
 import type { FlagClient } from './clientTypes.js';
 import { toEvaluationContext, type LooseContext } from './evaluationContext.js';
+import type { BooleanFlagKey, VariantFlagKey } from './flagRegistry.js';
 
-export interface WatchedFlag<C extends LooseContext<C> = LooseContext> {
-  flagKey: string;
+/** What {@link watchFlag} follows: one flag of type `type`, for one entity. */
+export interface WatchedFlag<C extends LooseContext<C> = LooseContext, Type extends 'boolean' | 'variant' = 'boolean' | 'variant'> {
+  /** With a `FlagRegistry`, a known key of a flag of this type. */
+  flagKey: Type extends 'boolean' ? BooleanFlagKey : VariantFlagKey;
   entityId: string;
   context?: C | undefined;
-  type: 'boolean' | 'variant';
+  type: Type;
 }
+
+/** The engine's result for a flag of type `Type`. */
+export type WatchedResult<Type extends 'boolean' | 'variant'> = Type extends 'boolean' ? BooleanEvaluationResponse : VariantEvaluationResponse;
 
 type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
 
@@ -21,7 +27,11 @@ type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
  * const stop = watchFlag(client, { flagKey: 'new-checkout', entityId: 'user-1', type: 'boolean' },
  *   (result) => render(result?.enabled ?? false));
  */
-export function watchFlag<C extends LooseContext<C>>(client: FlagClient, flag: WatchedFlag<C>, callback: (result: Result | undefined) => void): () => void {
+export function watchFlag<C extends LooseContext<C>, Type extends 'boolean' | 'variant'>(
+  client: FlagClient,
+  flag: WatchedFlag<C, Type>,
+  callback: (result: WatchedResult<Type> | undefined) => void,
+): () => void {
   const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: toEvaluationContext(flag.context) };
   const evaluate = (): Result | undefined => {
     try {
@@ -34,7 +44,7 @@ export function watchFlag<C extends LooseContext<C>>(client: FlagClient, flag: W
   return client.subscribe(({ changedFlags }) => {
     if (!changedFlags.includes(flag.flagKey)) return;
     const next = evaluate();
-    if (!sameResult(current, next)) callback((current = next));
+    if (!sameResult(current, next)) callback((current = next) as WatchedResult<Type> | undefined);
   });
 }
 

@@ -2,7 +2,7 @@ import type { Snapshot } from '../types.js';
 import { FlagClientError } from '../errors.js';
 import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
-import { fetchSnapshot } from './fetchSnapshot.js';
+import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
 import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
 import { OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
@@ -64,32 +64,40 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   let rejected: string | undefined;
   let stopLoop: (() => void) | undefined;
 
-  async function getSnapshot(which: ServerApi): Promise<void> {
-    // Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it.
-    const fetched = await fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
+  /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
+  function fetchFrom(which: ServerApi): Promise<FetchedSnapshot | undefined> {
+    return fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
+  }
+
+  function install(fetched: FetchedSnapshot | undefined): void {
     if (fetched) sink.deliver(fetched.snapshot, fetched.etag, fetched.text);
     else sink.confirmed();
   }
 
   /**
    * After a 404 from a v2 endpoint: a server that answers a snapshot path all the same has no
-   * stream (Flipt v1 on its v1 path, a proxy or an older relay on the v2 one): poll it. Else
-   * the 404 stands (a namespace that does not exist).
+   * stream (Flipt v1 on its v1 path, a proxy or an older relay on the v2 one): poll it. Else the
+   * 404 stands (a namespace that does not exist), unless a path gave an answer of its own (a v1
+   * server refusing the token: 401/403).
    */
   async function pollInstead(notFound: FlagClientError, candidates: ServerApi[]): Promise<void> {
     for (const which of candidates) {
+      let fetched: FetchedSnapshot | undefined;
       try {
-        await getSnapshot(which);
+        fetched = await fetchFrom(which);
       } catch (error) {
-        if ((error as FlagClientError).code === 'NOT_FOUND') continue;
+        const status = (error as FlagClientError).status;
+        if (status === undefined || status === 404) continue;
         throw error;
       }
+      // Switched before the snapshot is installed: whoever `ready()` wakes sees the polling state.
       api = which;
       if (mode === 'sse') {
         mode = 'poll';
         sink.polling();
       }
       sink.opened();
+      install(fetched);
       return;
     }
     throw notFound;
@@ -97,7 +105,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
 
   async function refresh(): Promise<void> {
     try {
-      await getSnapshot(api);
+      install(await fetchFrom(api));
     } catch (error) {
       if (api === 'v2' && (error as FlagClientError).code === 'NOT_FOUND') await pollInstead(error as FlagClientError, ['v1']);
       else throw error;
@@ -160,6 +168,8 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
         signal,
       );
     } catch (error) {
+      // The stream is over: its first-delivery timer must not add a GET to the one made below.
+      clearTimeout(firstDelivery);
       if (error instanceof OversizedEventError && inline) {
         // Too large to take inline: ask for notifications from now on, and GET it now.
         inline = false;

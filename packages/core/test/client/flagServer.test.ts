@@ -288,3 +288,81 @@ describe('flagServer: stream endpoint', () => {
     await expect(openText).rejects.toThrow();
   });
 });
+
+describe('flagServer: Flipt v1 mode and the issue-11 switches', () => {
+  it('v1: only the v1 path; ETag = SHA-1 of the store version, 304 on it; no digest in the body; no stream', async () => {
+    await start({ api: 'v1' });
+    const url = server.url + server.v1SnapshotPath();
+    const res = await fetch(url, { headers: { 'x-flipt-accept-server-version': '1.47.0' } });
+    expect(res.status).toBe(200);
+    const etag = res.headers.get('etag')!;
+    expect(etag).toMatch(/^[0-9a-f]{40}$/);
+    expect(etag).not.toBe(s1.digest);
+    expect(etag).toBe(server.etag());
+    const { digest, ...rest } = s1;
+    expect(digest).toBeDefined();
+    expect(await res.json()).toEqual(rest);
+    expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    server.setSnapshot(s2);
+    expect(server.etag()).not.toBe(etag);
+    expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(200);
+
+    const stream = await fetch(server.url + server.streamPath(), { headers: sseHeaders });
+    expect(stream.status).toBe(404);
+    expect(await stream.text()).toBe('404 page not found\n');
+    expect((await fetch(server.url + server.snapshotPath())).status).toBe(404);
+    expect(server.requests.map((r) => r.api)).toEqual(['v1', 'v1', 'v1', 'v2', 'v2']);
+  });
+
+  it('v1: environment from x-flipt-environment, ?reference= picks a reference, old clients lose default variants', async () => {
+    await start({ api: 'v1' });
+    const withDefault = makeSnapshot([booleanFlag('a', true), { ...booleanFlag('v', true), type: 'VARIANT_FLAG_TYPE', rollouts: [], defaultVariant: { id: '1', key: 'on', attachment: 'null' } }]);
+    server.setSnapshot(withDefault, { environment: 'staging' });
+    server.setSnapshot(s2, { reference: 'main' });
+    const url = server.url + server.v1SnapshotPath();
+    const staging = await (await fetch(url, { headers: { 'x-flipt-environment': 'staging', 'x-flipt-accept-server-version': '1.47.0' } })).json();
+    expect(staging.flags[1].defaultVariant).toEqual({ id: '1', key: 'on', attachment: 'null' });
+    const old = await (await fetch(url, { headers: { 'x-flipt-environment': 'staging', 'x-flipt-accept-server-version': '1.38.0' } })).json();
+    expect(old.flags[1].defaultVariant).toBeUndefined();
+    expect(withDefault.flags[1]!.defaultVariant).toBeDefined(); // the stored snapshot is untouched
+    const main = await (await fetch(`${url}?reference=main`)).json();
+    expect(main.flags).toEqual(s2.flags);
+    expect(server.requests.map((r) => r.environment)).toEqual(['staging', 'staging', 'default']);
+  });
+
+  it('v2 also serves the v1 path, as Flipt v2 does', async () => {
+    await start();
+    const res = await fetch(server.url + server.v1SnapshotPath());
+    expect(res.headers.get('etag')).toBe(s1.digest);
+    expect(await res.json()).toEqual(s1);
+  });
+
+  it('failNext with a message and Retry-After: Flipt\'s JSON error body, or an SSE error event on a stream', async () => {
+    await start();
+    server.failNext('snapshot', 429, 1, { message: 'slow down', retryAfter: '3' });
+    const res = await fetch(server.url + server.snapshotPath());
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect(await res.json()).toEqual({ code: 8, message: 'slow down', details: [] });
+    server.failNext('stream', 503, 1, { retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT' });
+    const stream = await fetch(server.url + server.streamPath(), { headers: sseHeaders });
+    expect(stream.headers.get('retry-after')).toBe('Wed, 21 Oct 2026 07:28:00 GMT');
+    expect(await stream.text()).toBe('data: {"type":"error","code":14,"message":"internal error"}\n\n');
+  });
+
+  it('errorAndEndStreams(): an error event, then the end of the response', async () => {
+    await start({ dialect: 'relay' });
+    const res = await fetch(server.url + server.streamPath(), { headers: sseHeaders });
+    await server.waitFor(() => server.openStreams === 1);
+    await server.errorAndEndStreams(13, 'boom');
+    expect(await res.text()).toBe(`id: ${s1.digest.slice(0, 9)}\ndata: {"etag":"${s1.digest}","type":"refetchEvaluation"}\n\ndata: {"type":"error","code":13,"message":"boom"}\n\n`);
+  });
+
+  it('honourMaxEventBytes: an inline snapshot larger than the client\'s maxEventBytes goes as a notification', async () => {
+    await start({ dialect: 'relay', honourMaxEventBytes: true });
+    const small = await fetch(`${server.url}${server.streamPath()}?include=snapshot&maxEventBytes=100`, { headers: sseHeaders, signal: abortable() });
+    expect((await readUntil(small.body!, (t) => t.endsWith('\n\n'))).text).toContain('"type":"refetchEvaluation"');
+    const large = await fetch(`${server.url}${server.streamPath()}?include=snapshot&maxEventBytes=100000`, { headers: sseHeaders, signal: abortable() });
+    expect((await readUntil(large.body!, (t) => t.endsWith('\n\n'))).text).toContain('"type":"snapshot"');
+  });
+});

@@ -110,6 +110,18 @@ export function useHarness() {
   };
 }
 
+export type Harness = ReturnType<typeof useHarness>;
+
+/** A server serving `snapshot`, and a client that has loaded it and holds an open connection. */
+export async function connectedClient(harness: Harness, serverOptions: FlagServerOptions, snapshot: TestSnapshot, clientOptions: Partial<ClientOptions> = {}) {
+  const server = await harness.server(serverOptions);
+  server.setSnapshot(snapshot);
+  const client = harness.client(optionsFor(server, clientOptions));
+  await client.ready();
+  await until(() => client.connection === 'open');
+  return { server, client };
+}
+
 /** Client options for a test server: no cache, fast retries unless overridden. */
 export function optionsFor(server: FlagServer, extra: Partial<ClientOptions> = {}): ClientOptions {
   return { url: server.url, cache: 'none', retry: { minDelayMs: 10, maxDelayMs: 50 }, ...extra } as ClientOptions;

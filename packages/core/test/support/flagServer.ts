@@ -9,6 +9,15 @@
  * - `relay`: what the Flagcast relay does. Headers at once, the snapshot inline in the event
  *   when the client asks with `include=snapshot`, optional heartbeat comments.
  *
+ * and in either API (FLIPT-PROTOCOL.md §7):
+ *
+ * - `v2` (default): the v2 endpoints above, plus the v1 snapshot path, which Flipt v2 serves too.
+ * - `v1`: what Flipt 1.47+ does. Only `/internal/v1/evaluation/snapshot/namespace/{ns}`
+ *   (environment from `x-flipt-environment`, `?reference=` picks a git reference), its ETag the
+ *   SHA-1 of the store's version rather than a digest, bodies without `digest`, default variants
+ *   and entity-id constraints stripped for clients that do not declare
+ *   `x-flipt-accept-server-version: 1.47.0`; no stream (404).
+ *
  * Everything a test needs to break is a switch: forced statuses, delayed or held responses,
  * raw writes (garbage, half events), dying sockets, awkward chunking, CRLF line endings,
  * oversized messages. Every request is recorded (headers, URL, whether the client hung up),
@@ -16,11 +25,13 @@
  *
  * Always `await server.close()` in `afterEach`: it ends every stream and timer.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Dialect = 'flipt' | 'relay';
+export type ServerApi = 'v2' | 'v1';
 export type RequestKind = 'snapshot' | 'stream' | 'other';
 /** `whole`: one write per event; `awkward`: split inside CRLF, field names and UTF-8 sequences; a number: fixed-size pieces. */
 export type Chunking = 'whole' | 'awkward' | number;
@@ -39,6 +50,23 @@ export interface FlagServerOptions {
   chunking?: Chunking;
   /** Bytes sent before anything else on every stream (a BOM, a `retry:` line, padding). */
   preamble?: string;
+  /** `v2` (default) or `v1` (Flipt 1.47+: v1 snapshot path only, no stream). */
+  api?: ServerApi;
+  /**
+   * Relay dialect: send a notification instead of an inline snapshot larger than the client's
+   * `maxEventBytes`. Default false (a relay that inlines everything).
+   */
+  honourMaxEventBytes?: boolean;
+  /** Port to listen on; default a random free one. */
+  port?: number;
+}
+
+/** Options of a forced error response (`failNext`). */
+export interface FailOptions {
+  /** The server's message (Flipt's JSON `message`, or the SSE error event's). */
+  message?: string;
+  /** `Retry-After` header value (seconds or an HTTP date). */
+  retryAfter?: string;
 }
 
 export interface RecordedRequest {
@@ -52,6 +80,10 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
   readonly environment: string | undefined;
   readonly namespace: string | undefined;
+  /** Which API's path was asked for (undefined for other paths). */
+  readonly api: ServerApi | undefined;
+  /** `performance.now()` when the request arrived. */
+  readonly at: number;
   /** Status written, once headers are sent. */
   status: number | undefined;
   /** The connection is gone (either side). */
@@ -77,6 +109,8 @@ interface StreamConn {
   res: ServerResponse;
   key: string;
   inline: boolean;
+  /** The client's `maxEventBytes` (honoured when `honourMaxEventBytes`). */
+  maxEventBytes: number;
   /** Digest last sent, or the client's `?digest=`. */
   digest: string;
   headersSent: boolean;
@@ -93,6 +127,7 @@ interface PendingOverride {
 }
 
 const ROUTE = /^\/client\/v2\/environments\/([^/]+)\/namespaces\/([^/]+)\/(snapshot|stream)$/;
+const V1_ROUTE = /^\/internal\/v1\/evaluation\/snapshot\/namespace\/([^/]+)$/;
 
 /** Starts a server on 127.0.0.1 with a random port. */
 export async function startFlagServer(options: FlagServerOptions = {}): Promise<FlagServer> {
@@ -108,6 +143,8 @@ export class FlagServer {
   lineEnding: '\n' | '\r\n' | '\r';
   chunking: Chunking;
   preamble: string;
+  readonly api: ServerApi;
+  honourMaxEventBytes: boolean;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
   /** `http://127.0.0.1:<port>` (no trailing slash). */
@@ -124,6 +161,9 @@ export class FlagServer {
   private readonly changes = new EventEmitter();
   private nextId = 1;
   private closing = false;
+  /** The store's version (Flipt v1's ETag is the SHA-1 of it). */
+  private version = 0;
+  private readonly port: number;
 
   constructor(options: FlagServerOptions = {}) {
     this.dialect = options.dialect ?? 'relay';
@@ -132,6 +172,9 @@ export class FlagServer {
     this.lineEnding = options.lineEnding ?? '\n';
     this.chunking = options.chunking ?? 'whole';
     this.preamble = options.preamble ?? '';
+    this.api = options.api ?? 'v2';
+    this.honourMaxEventBytes = options.honourMaxEventBytes ?? false;
+    this.port = options.port ?? 0;
     this.changes.setMaxListeners(0);
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('connection', (socket) => {
@@ -148,7 +191,7 @@ export class FlagServer {
   async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(0, '127.0.0.1', () => resolve());
+      this.http.listen(this.port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
@@ -162,15 +205,23 @@ export class FlagServer {
     return `/client/v2/environments/${environment}/namespaces/${namespace}/stream`;
   }
 
+  /** The v1 snapshot path (Flipt 1.47+, and Flipt v2): the environment travels in `x-flipt-environment`. */
+  v1SnapshotPath(namespace = 'default'): string {
+    return `/internal/v1/evaluation/snapshot/namespace/${namespace}`;
+  }
+
   // ---- state -------------------------------------------------------------------------------
 
   /**
-   * Serves `snapshot` (its `digest` is the ETag) and notifies every open stream of that
-   * namespace whose digest differs, as Flipt and the relay do.
+   * Serves `snapshot` and notifies every open stream of that namespace whose digest differs, as
+   * Flipt and the relay do. The ETag is the snapshot's `digest` (v2), the SHA-1 of a new store
+   * version (v1), or `where.etag` (a body whose digest field disagrees with its identity).
+   * `where.reference` serves it for that git reference only (v1 `?reference=`).
    */
-  setSnapshot(snapshot: { digest?: unknown }, where: { namespace?: string; environment?: string } = {}): void {
-    const key = entryKey(where.environment ?? 'default', where.namespace ?? 'default');
-    const etag = typeof snapshot.digest === 'string' ? snapshot.digest : '';
+  setSnapshot(snapshot: { digest?: unknown }, where: { namespace?: string; environment?: string; reference?: string; etag?: string } = {}): void {
+    const key = entryKey(where.environment ?? 'default', where.namespace ?? 'default', where.reference);
+    this.version++;
+    const etag = where.etag ?? (this.api === 'v1' ? sha1(String(this.version)) : typeof snapshot.digest === 'string' ? snapshot.digest : '');
     const entry: Entry = { snapshot, json: JSON.stringify(snapshot), etag };
     this.entries.set(key, entry);
     for (const conn of this.streams) if (conn.key === key) this.sendEntry(conn, entry);
@@ -193,11 +244,11 @@ export class FlagServer {
    * The next `times` requests of `kind` get `status`. Stream errors come the way Flipt sends
    * them: an HTTP status with an SSE `error` event as body (gRPC code 16 for 401, 7 for 403).
    */
-  failNext(kind: RequestKind | 'any', status: number, times = 1): void {
+  failNext(kind: RequestKind | 'any', status: number, times = 1, options: FailOptions = {}): void {
     this.override(kind, (_req, res, record) => {
-      const code = status === 401 ? 16 : status === 403 ? 7 : status === 404 ? 5 : 13;
-      const message = status === 401 ? 'request was not authenticated' : status === 403 ? 'permission denied' : 'internal error';
-      this.sendError(res, record, status, code, message);
+      const code = GRPC_CODES[status] ?? 13;
+      const message = options.message ?? (status === 401 ? 'request was not authenticated' : status === 403 ? 'permission denied' : 'internal error');
+      this.sendError(res, record, status, code, message, options.retryAfter ? { 'retry-after': options.retryAfter } : {});
     }, times);
   }
 
@@ -293,6 +344,25 @@ export class FlagServer {
       conn.res.destroy();
     }));
     await this.waitFor(() => conns.every((c) => c.record.closed), { message: 'killed streams to close' });
+  }
+
+  /**
+   * On every open stream: an SSE `error` event, then the end of the response (Flipt ends its
+   * stream after an error). `together`: both in one write, so the end arrives with the event.
+   */
+  async errorAndEndStreams(code: number, message: string, { together = false } = {}): Promise<void> {
+    const conns = [...this.streams];
+    const eol = this.lineEnding;
+    const event = `data: ${JSON.stringify({ type: 'error', code, message })}${eol}${eol}`;
+    await Promise.all(conns.map(async (conn) => {
+      if (!together) await this.write(conn, event);
+      await conn.queue;
+      conn.record.killedByServer = true;
+      this.ensureHeaders(conn);
+      if (together) conn.res.end(event);
+      else conn.res.end();
+    }));
+    await this.waitFor(() => conns.every((c) => c.record.closed), { message: 'errored streams to close' });
   }
 
   /** Ends every open stream cleanly (the response completes). */
@@ -407,15 +477,19 @@ export class FlagServer {
     const rawUrl = req.url ?? '/';
     const url = new URL(rawUrl, 'http://127.0.0.1');
     const match = ROUTE.exec(url.pathname);
+    const v1 = match ? null : V1_ROUTE.exec(url.pathname);
+    const headerEnvironment = req.headers['x-flipt-environment'];
     const record: RecordedRequest = {
       id: this.nextId++,
-      kind: match ? (match[3] as RequestKind) : 'other',
+      kind: match ? (match[3] as RequestKind) : v1 ? 'snapshot' : 'other',
       method: req.method ?? 'GET',
       url,
       rawUrl,
       headers: req.headers,
-      environment: match?.[1] !== undefined ? decodeURIComponent(match[1]) : undefined,
-      namespace: match?.[2] !== undefined ? decodeURIComponent(match[2]) : undefined,
+      environment: match?.[1] !== undefined ? decodeURIComponent(match[1]) : v1 ? (typeof headerEnvironment === 'string' && headerEnvironment) || 'default' : undefined,
+      namespace: match?.[2] !== undefined ? decodeURIComponent(match[2]) : v1?.[1] !== undefined ? decodeURIComponent(v1[1]) : undefined,
+      api: match ? 'v2' : v1 ? 'v1' : undefined,
+      at: performance.now(),
       status: undefined,
       closed: false,
       abortedByClient: false,
@@ -463,11 +537,18 @@ export class FlagServer {
       this.sendError(res, record, 404, 5, 'not found');
       return;
     }
+    if (this.api === 'v1' && record.api === 'v2') {
+      // Flipt v1 has no /client/v2 routes: its router's plain 404.
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('404 page not found\n');
+      return;
+    }
     if (this.authorization !== null && req.headers.authorization !== this.authorization) {
       this.sendError(res, record, 401, 16, 'request was not authenticated');
       return;
     }
-    const key = entryKey(record.environment, record.namespace);
+    const reference = record.api === 'v1' ? record.url.searchParams.get('reference') ?? undefined : undefined;
+    const key = entryKey(record.environment, record.namespace, reference);
     const entry = this.entries.get(key);
 
     if (record.kind === 'snapshot') {
@@ -480,7 +561,7 @@ export class FlagServer {
         res.end();
         return;
       }
-      const body = Buffer.from(entry.json);
+      const body = Buffer.from(this.api === 'v1' ? asFliptV1Serves(entry.json, req.headers['x-flipt-accept-server-version']) : entry.json);
       res.writeHead(200, { etag: entry.etag, 'content-type': 'application/json', 'content-length': body.length, 'cache-control': 'no-cache' });
       res.end(body);
       return;
@@ -503,6 +584,7 @@ export class FlagServer {
       res,
       key,
       inline: this.dialect === 'relay' && wantsInline,
+      maxEventBytes: Number(record.url.searchParams.get('maxEventBytes')) || Infinity,
       digest,
       headersSent: false,
       preamblePending: this.preamble !== '',
@@ -527,9 +609,9 @@ export class FlagServer {
     conn.digest = entry.etag;
     const eol = this.lineEnding;
     const id = `id: ${entry.etag.slice(0, 9)}${eol}`;
-    const data = conn.inline
-      ? `{"etag":${JSON.stringify(entry.etag)},"snapshot":${entry.json},"type":"snapshot"}`
-      : `{"etag":${JSON.stringify(entry.etag)},"type":"refetchEvaluation"}`;
+    const inline = `{"etag":${JSON.stringify(entry.etag)},"snapshot":${entry.json},"type":"snapshot"}`;
+    const fits = !this.honourMaxEventBytes || inline.length <= conn.maxEventBytes;
+    const data = conn.inline && fits ? inline : `{"etag":${JSON.stringify(entry.etag)},"type":"refetchEvaluation"}`;
     void this.write(conn, `${id}data: ${data}${eol}${eol}`);
   }
 
@@ -561,23 +643,54 @@ export class FlagServer {
     return conn.queue;
   }
 
-  private sendError(res: ServerResponse, record: RecordedRequest, status: number, code: number, message: string): void {
+  private sendError(res: ServerResponse, record: RecordedRequest, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
     if (res.headersSent || res.destroyed) return;
     const sse = record.kind === 'stream' && (record.headers.accept ?? '').includes('text/event-stream');
     if (sse) {
       const body = `data: ${JSON.stringify({ type: 'error', code, message })}\n\n`;
-      res.writeHead(status, { 'content-type': 'text/event-stream', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(status, { ...headers, 'content-type': 'text/event-stream', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     } else {
+      // Flipt's gateway error body.
       const body = JSON.stringify({ code, message, details: [] });
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     }
   }
 }
 
-function entryKey(environment: string, namespace: string): string {
-  return `${environment}\u0000${namespace}`;
+/** The gRPC code Flipt's gateway maps to each HTTP status. */
+const GRPC_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 429: 8, 503: 14 };
+
+function entryKey(environment: string, namespace: string, reference = ''): string {
+  return `${environment}\u0000${namespace}\u0000${reference}`;
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/**
+ * The body a Flipt v1 server sends: no `digest`, and for a client that does not declare
+ * `x-flipt-accept-server-version` of at least 1.47.0, no default variants and no entity-id
+ * constraints (what older clients cannot read).
+ */
+function asFliptV1Serves(json: string, acceptVersion: string | string[] | undefined): string {
+  const { digest: _digest, ...body } = JSON.parse(json) as { digest?: unknown; flags?: unknown[] };
+  if (typeof acceptVersion === 'string' && !versionBelow(acceptVersion, [1, 47, 0])) return JSON.stringify(body);
+  const flags = (body.flags ?? []).map((flag) => {
+    const { defaultVariant: _default, ...rest } = flag as { defaultVariant?: unknown; rules?: Array<{ segments?: Array<{ constraints?: Array<{ type?: string }> }> }> };
+    for (const rule of rest.rules ?? []) {
+      for (const segment of rule.segments ?? []) segment.constraints = (segment.constraints ?? []).filter((c) => c.type !== 'ENTITY_ID_CONSTRAINT_COMPARISON_TYPE');
+    }
+    return rest;
+  });
+  return JSON.stringify({ ...body, flags });
+}
+
+function versionBelow(version: string, [major, minor, patch]: [number, number, number]): boolean {
+  const [a = 0, b = 0, c = 0] = version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  return a !== major ? a < major : b !== minor ? b < minor : c < patch;
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {

@@ -3,7 +3,7 @@
  * snapshot when the test calls `publish`, through the client's own `refresh()` and a fake fetch.
  */
 import { act } from '@testing-library/react';
-import { createFlagClient, type FlagClient } from '@flagcast/core';
+import { createFlagClient, type FlagClient, type FlagClientOptions } from '@flagcast/core';
 import type { TestSnapshot } from './snapshots';
 
 export interface ScriptedClient {
@@ -12,7 +12,7 @@ export interface ScriptedClient {
   publish(snapshot: TestSnapshot): Promise<void>;
 }
 
-export function scriptedClient(initial: TestSnapshot | undefined): ScriptedClient {
+export function scriptedClient(initial: TestSnapshot | undefined, options: Partial<FlagClientOptions> = {}): ScriptedClient {
   let next: TestSnapshot | undefined;
   const client = createFlagClient({
     url: 'http://flags.test',
@@ -20,6 +20,7 @@ export function scriptedClient(initial: TestSnapshot | undefined): ScriptedClien
     cache: 'none',
     bootstrap: initial,
     fetch: async () => new Response(JSON.stringify(next), { headers: { 'content-type': 'application/json', etag: `"${next!.digest}"` } }),
+    ...options,
   });
   return {
     client,

@@ -91,6 +91,17 @@ function readDocuments(file: FlagFile): { reader: YamlReader; root: Node | null 
   return out;
 }
 
+/**
+ * The documents of one flag file, each checked against Flipt's schema and decoded, in order.
+ * Lazy: a document's error is thrown when it is reached. Throws FlagFileError.
+ */
+export function* flagDocuments(file: FlagFile): Generator<{ reader: YamlReader; doc: FlagDocument }> {
+  for (const { reader, root } of readDocuments(file)) {
+    checkFlagSchema(reader, root);
+    yield { reader, doc: decodeFlagDocument(reader, root) };
+  }
+}
+
 interface NamespaceState {
   snapshot: Snapshot;
   /** Segments defined so far in this namespace, over all documents (Flipt's `ns.segments`). */
@@ -124,9 +135,8 @@ export function convertFlagFiles(files: readonly FlagFile[], options: ConvertOpt
 /** Adds one file's documents to their namespaces. */
 function addFile(file: FlagFile, namespaces: Map<string, NamespaceState>, now: string, warnings: ConvertWarning[]): void {
   const fileEtag = sha1(file.contents);
-  readDocuments(file).forEach(({ reader, root }, docIndex) => {
-    checkFlagSchema(reader, root);
-    const doc = decodeFlagDocument(reader, root);
+  let docIndex = 0;
+  for (const { reader, doc } of flagDocuments(file)) {
     let ns = namespaces.get(doc.namespace);
     if (!ns) {
       ns = { snapshot: { namespace: { key: doc.namespace }, flags: [], digest: '' }, segments: new Map(), etag: '' };
@@ -137,7 +147,8 @@ function addFile(file: FlagFile, namespaces: Map<string, NamespaceState>, now: s
     // it and cuts it to 32 characters.
     ns.etag = ns.etag === '' ? fileEtag : sha1(ns.etag + fileEtag).slice(0, 32);
     ns.snapshot.digest = ns.etag;
-  });
+    docIndex++;
+  }
 }
 
 interface DocContext {
