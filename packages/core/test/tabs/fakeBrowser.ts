@@ -8,7 +8,7 @@
  * does (apply, then publish to the other tabs only when the flags changed).
  * Use with fake timers; `settle()` lets every pending task run.
  */
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Snapshot } from '../../src/types';
 import { createFlagStore, type FlagStore } from '../../src/client/flagStore';
 import type { FlagClientEvent } from '../../src/client/clientTypes';
@@ -174,4 +174,21 @@ export class FakeBrowser {
 /** Lets every pending task and message run (and `ms` of fake time pass). */
 export async function settle(ms = 50): Promise<void> {
   await vi.advanceTimersByTimeAsync(ms);
+}
+
+/**
+ * One fake browser per test, on fake timers, closed afterwards: call at the top of a test file;
+ * the returned function gives the current test's browser.
+ */
+export function useFakeBrowser(): () => FakeBrowser {
+  let browser: FakeBrowser | undefined;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    browser = new FakeBrowser();
+  });
+  afterEach(() => {
+    browser?.closeAll();
+    vi.useRealTimers();
+  });
+  return () => browser!;
 }

@@ -1,9 +1,9 @@
 // A leader that stops beating (frozen, throttled, stuck) keeps its lock: a visible follower
 // steals it, and epochs fence the old leader out once it wakes.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/types';
 import { booleanFlag, makeSnapshot } from '../client/helpers';
-import { FakeBrowser, HEARTBEAT_MS, LEADER_TIMEOUT_MS, settle } from './fakeBrowser';
+import { useFakeBrowser, HEARTBEAT_MS, LEADER_TIMEOUT_MS, settle } from './fakeBrowser';
 
 const s1 = makeSnapshot([booleanFlag('a', true), booleanFlag('b', true)]) as unknown as Snapshot;
 const s2 = makeSnapshot([booleanFlag('a', false), booleanFlag('b', true)]) as unknown as Snapshot;
@@ -12,25 +12,17 @@ const s3 = makeSnapshot([booleanFlag('a', false), booleanFlag('b', false)]) as u
 /** Longer than any follower waits for a visible leader: timeout plus one tick. */
 const STEAL_AFTER_MS = LEADER_TIMEOUT_MS + 2 * HEARTBEAT_MS;
 
-let browser: FakeBrowser;
-beforeEach(() => {
-  vi.useFakeTimers();
-  browser = new FakeBrowser();
-});
-afterEach(() => {
-  browser.closeAll();
-  vi.useRealTimers();
-});
+const fake = useFakeBrowser();
 
 /** One visible tab that leads, a visible follower (the tab the user looks at) and a hidden one. */
 async function threeTabs() {
-  browser.relay.current = s1;
-  const a = browser.open();
+  fake().relay.current = s1;
+  const a = fake().open();
   await settle();
-  const b = browser.open();
-  const c = browser.open({ hidden: true });
+  const b = fake().open();
+  const c = fake().open({ hidden: true });
   await settle();
-  expect(browser.leader()).toBe(a);
+  expect(fake().leader()).toBe(a);
   return { a, b, c };
 }
 
@@ -38,27 +30,27 @@ describe('a leader that stops beating', () => {
   it('the visible follower steals the lock; the old leader steps down at once; a change made meanwhile arrives', async () => {
     const { a, b, c } = await threeTabs();
     a.page.freeze({ silently: true }); // stuck: no freeze event, its timers and tasks stop
-    browser.relay.publish(s2); // a's stream is stalled: nobody hears of it yet
+    fake().relay.publish(s2); // a's stream is stalled: nobody hears of it yet
     await settle(LEADER_TIMEOUT_MS - HEARTBEAT_MS);
     expect(b.store.getState().role).toBe('follower'); // not before the timeout
 
     await settle(STEAL_AFTER_MS);
-    expect(browser.locks.grants.at(-1)).toMatchObject({ owner: b.label, steal: true });
+    expect(fake().locks.grants.at(-1)).toMatchObject({ owner: b.label, steal: true });
     expect(b.store.getState().role).toBe('leader');
     expect(b.network.starts).toEqual([{ digest: s1.digest, fromNetwork: true }]);
     // Chromium runs a frozen tab's channel handlers: it hears the newer epoch and lets go.
     expect(a.shared.isLeading()).toBe(false);
     expect(a.network.running).toBe(false);
-    expect(browser.relay.openStreams).toBe(1);
+    expect(fake().relay.openStreams).toBe(1);
     for (const tab of [b, c]) expect(tab.store.getState().digest).toBe(s2.digest);
 
     a.page.resume();
     await settle();
-    expect(browser.leader()).toBe(b);
-    expect(browser.relay.openStreams).toBe(1);
+    expect(fake().leader()).toBe(b);
+    expect(fake().relay.openStreams).toBe(1);
     // The old leader follows and catches up with what it missed while frozen.
     expect(a.store.getState()).toMatchObject({ role: 'follower', digest: s2.digest, source: 'network' });
-    browser.relay.publish(s3);
+    fake().relay.publish(s3);
     await settle();
     for (const tab of [a, b, c]) expect(tab.store.getState().digest).toBe(s3.digest);
   });
@@ -67,17 +59,17 @@ describe('a leader that stops beating', () => {
     const { a, b, c } = await threeTabs();
     a.page.freeze({ silently: true });
     a.page.handlesMessagesWhileFrozen = false; // nothing at all runs in it until it resumes
-    browser.relay.publish(s2); // queued in a's stalled stream
+    fake().relay.publish(s2); // queued in a's stalled stream
     await settle(STEAL_AFTER_MS);
     expect(b.store.getState().role).toBe('leader');
-    browser.relay.publish(s3); // the new leader's stream delivers it
+    fake().relay.publish(s3); // the new leader's stream delivers it
     await settle();
     for (const tab of [b, c]) expect(tab.store.getState().digest).toBe(s3.digest);
-    const before = browser.channels.posted.length;
+    const before = fake().channels.posted.length;
 
     a.page.resume(); // a handles s2 from its old stream first, as leader of the old epoch
     await settle();
-    const late = browser.channels.posted.slice(before).filter((m) => m.from === a.label && (m.data as { kind: string }).kind === 'snapshot');
+    const late = fake().channels.posted.slice(before).filter((m) => m.from === a.label && (m.data as { kind: string }).kind === 'snapshot');
     expect(late.length).toBeGreaterThan(0); // it did speak as the old leader...
     for (const tab of [b, c]) {
       expect(tab.store.getState().digest).toBe(s3.digest); // ...and nobody listened
@@ -85,23 +77,23 @@ describe('a leader that stops beating', () => {
     }
     expect(a.shared.isLeading()).toBe(false);
     expect(a.network.running).toBe(false);
-    expect(browser.leader()).toBe(b);
-    expect(browser.relay.openStreams).toBe(1);
+    expect(fake().leader()).toBe(b);
+    expect(fake().relay.openStreams).toBe(1);
     expect(a.store.getState()).toMatchObject({ role: 'follower', digest: s3.digest });
   });
 
   it('a hidden leader gets the longer timeout (its timers may run once a minute)', async () => {
-    browser.relay.current = s1;
-    const a = browser.open();
+    fake().relay.current = s1;
+    const a = fake().open();
     await settle();
-    const b = browser.open();
+    const b = fake().open();
     await settle();
     a.page.hide();
     await settle(2 * HEARTBEAT_MS); // a beat says it is hidden
     a.page.freeze({ silently: true });
 
     await settle(60_000);
-    expect(browser.leader()).toBe(a);
+    expect(fake().leader()).toBe(a);
     expect(b.store.getState().role).toBe('follower');
     await settle(20_000);
     expect(b.store.getState().role).toBe('leader');
@@ -109,60 +101,60 @@ describe('a leader that stops beating', () => {
   });
 
   it('a hidden follower never steals; once shown, it does', async () => {
-    browser.relay.current = s1;
-    const a = browser.open();
+    fake().relay.current = s1;
+    const a = fake().open();
     await settle();
-    const b = browser.open({ hidden: true });
+    const b = fake().open({ hidden: true });
     await settle();
     a.page.freeze({ silently: true });
     await settle(10 * LEADER_TIMEOUT_MS);
-    expect(browser.leader()).toBe(a);
+    expect(fake().leader()).toBe(a);
     b.page.show();
     await settle(2 * HEARTBEAT_MS);
     expect(b.store.getState().role).toBe('leader');
   });
 
   it('two visible followers that both decide to steal end with one leader and lose no change', async () => {
-    browser.relay.current = s1;
-    const a = browser.open();
+    fake().relay.current = s1;
+    const a = fake().open();
     await settle();
-    const b = browser.open();
-    const c = browser.open(); // b and c tick at the same instants: both steal
+    const b = fake().open();
+    const c = fake().open(); // b and c tick at the same instants: both steal
     await settle();
     a.page.freeze({ silently: true });
-    browser.relay.publish(s2);
+    fake().relay.publish(s2);
     await settle(STEAL_AFTER_MS);
-    const leader = browser.leader();
+    const leader = fake().leader();
     expect([b, c]).toContain(leader);
-    expect(browser.relay.openStreams).toBe(1);
-    browser.relay.publish(s3);
+    expect(fake().relay.openStreams).toBe(1);
+    fake().relay.publish(s3);
     await settle();
     for (const tab of [b, c]) expect(tab.store.getState().digest).toBe(s3.digest);
     a.page.resume();
     await settle();
-    expect(browser.leader()).toBe(leader);
+    expect(fake().leader()).toBe(leader);
     expect(a.store.getState().digest).toBe(s3.digest);
   });
 
   it('a leader whose lock is taken stops its stream at once, even with no word from the new holder, and waits its turn', async () => {
-    browser.relay.current = s1;
-    const a = browser.open();
-    browser.open();
+    fake().relay.current = s1;
+    const a = fake().open();
+    fake().open();
     await settle();
-    expect(browser.leader()).toBe(a);
-    const name = [...browser.locks.names][0]!;
+    expect(fake().leader()).toBe(a);
+    const name = [...fake().locks.names][0]!;
     let letGo!: () => void;
-    const silent = browser.locks.managerFor({ label: 'silent', task: (run) => setTimeout(run, 0) });
+    const silent = fake().locks.managerFor({ label: 'silent', task: (run) => setTimeout(run, 0) });
     void silent.request(name, { steal: true }, () => new Promise<void>((resolve) => (letGo = resolve)));
     await settle();
     expect(a.shared.isLeading()).toBe(false);
     expect(a.store.getState().role).toBe('follower');
-    expect(browser.relay.openStreams).toBe(0);
-    expect(browser.locks.waiting(name)).toBe(2); // a and b queue again
+    expect(fake().relay.openStreams).toBe(0);
+    expect(fake().locks.waiting(name)).toBe(2); // a and b queue again
 
     letGo();
     await settle();
-    expect(browser.leaders().length).toBe(1);
-    expect(browser.relay.openStreams).toBe(1);
+    expect(fake().leaders().length).toBe(1);
+    expect(fake().relay.openStreams).toBe(1);
   });
 });
