@@ -83,6 +83,7 @@ describe('root relay → edge relays → clients', () => {
     write(flags(true));
     root = await createRelay({ file, port, debounceMs: 10, logLevel: 'silent' });
     await until(() => clients.every((c) => c.getBoolean('checkout', false, 'u1')), 'the edit made while the root was down', 15_000);
-    expect(edges.map((e) => e.sources()[0]!.ok)).toEqual([true, true]);
+    // Healthy again (a failed reconnect may still be reported just after the change arrived).
+    await until(() => edges.every((e) => e.sources()[0]!.ok), 'both edges healthy');
   });
 });

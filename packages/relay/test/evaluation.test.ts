@@ -1,6 +1,6 @@
 // Flipt's server-side evaluation API on the relay (POST /evaluate/v1/boolean | variant | batch):
 // - Flipt's own Node SDK (@flipt-io/flipt) pointed at the relay gets, for every flag × entity ×
-//   context of Flipt's samples, the answers of Flipt's engine (@flipt-io/flipt-client-js);
+//   context of the repository's corpus and Flipt's samples (when beside the repository), the answers of Flipt's engine (@flipt-io/flipt-client-js);
 // - response shapes, error bodies and status codes, environments, body decoding, auth and
 //   metrics as Flipt's gateway has them.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { FliptClient, ClientTokenAuthentication, type BatchEvaluationResponse, t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertFlagFiles, createRelay, type Relay, type Source, type SourceState } from '../src/index.js';
 import { closeOracle, createOracle, normalizeResult, type OracleClient } from './support/oracle.js';
-import { ENTITY_IDS, FEATURES_DIR, LOADING } from './support/samples.js';
+import { EVALUATION_SUITES } from './support/evaluationSuites.js';
+import { LOADS_DIR } from './corpus/loading.js';
 
 /** POSTs a body (an object as JSON, a string as it is) and returns status, headers and parsed JSON. */
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -33,8 +34,8 @@ const withoutTiming = (result: unknown) => {
 };
 
 describe("Flipt's Node SDK against the relay gets Flipt's engine's answers", () => {
-  for (const [file, contexts] of Object.entries(LOADING)) {
-    describe(file, () => {
+  for (const { label, file, entityIds: ENTITY_IDS, contexts } of EVALUATION_SUITES) {
+    describe(label, () => {
       let relay: Relay;
       let oracle: OracleClient;
       let namespace: string;
@@ -42,8 +43,8 @@ describe("Flipt's Node SDK against the relay gets Flipt's engine's answers", () 
       let client: FliptClient;
 
       beforeAll(async () => {
-        relay = await createRelay({ file: FEATURES_DIR + file, logLevel: 'silent', watch: false });
-        namespace = [...convertFlagFiles([{ name: file, contents: readFileSync(FEATURES_DIR + file) }]).snapshots.keys()][0]!;
+        relay = await createRelay({ file, logLevel: 'silent', watch: false });
+        namespace = [...convertFlagFiles([{ name: file, contents: readFileSync(file) }]).snapshots.keys()][0]!;
         // The oracle loads exactly the bytes the relay serves to client-side SDKs.
         const text = await (await fetch(`${relay.url}/internal/v1/evaluation/snapshot/namespace/${namespace}`)).text();
         oracle = await createOracle(text, namespace);
@@ -288,14 +289,15 @@ describe('REST API details', () => {
 
 describe('REST API with tokens', () => {
   it("requires the bearer token, with Flipt's 401 body; the SDK's token authentication passes", async () => {
-    const relay = await createRelay({ file: FEATURES_DIR + 'production-features.yaml', tokens: ['s3cret'], logLevel: 'silent', watch: false });
+    const relay = await createRelay({ file: `${LOADS_DIR}v1.1-boolean-rollouts.yaml`, tokens: ['s3cret'], logLevel: 'silent', watch: false });
     try {
-      const request = { namespaceKey: 'production', flagKey: 'flag_boolean_2', entityId: 'u1', context: {} };
+      // A boolean flag without rollouts: DEFAULT, its `enabled`.
+      const request = { namespaceKey: 'mobile', flagKey: 'haptics', entityId: 'u1', context: {} };
       const res = await post(`${relay.url}/evaluate/v1/boolean`, request);
       expect([res.status, res.json]).toEqual([401, { code: 16, message: 'request was not authenticated', details: [] }]);
       await expect(new FliptClient({ url: relay.url }).evaluation.boolean(request)).rejects.toThrow('request was not authenticated');
       const ok = await new FliptClient({ url: relay.url, authenticationStrategy: new ClientTokenAuthentication('s3cret') }).evaluation.boolean(request);
-      expect(ok).toMatchObject({ flagKey: 'flag_boolean_2', reason: 'DEFAULT_EVALUATION_REASON' });
+      expect(ok).toMatchObject({ flagKey: 'haptics', enabled: true, reason: 'DEFAULT_EVALUATION_REASON' });
     } finally {
       await relay.close();
     }

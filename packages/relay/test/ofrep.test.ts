@@ -2,7 +2,7 @@
 // namespace and environment headers), the bulk ETag over everything a client sees, and the
 // eventStreams SSE alias in Flipt's dialect. The Node client is the real
 // @openfeature/ofrep-provider behind the OpenFeature server SDK.
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertFlagFiles, createRelay, type Relay } from '../src/index.js';
 import { StreamReader } from './support/http.js';
 import { closeOracle, createOracle, type OracleClient } from './support/oracle.js';
-import { ENTITY_IDS, FEATURES_DIR, LOADING } from './support/samples.js';
+import { EVALUATION_SUITES } from './support/evaluationSuites.js';
 
 const FLAGS = (color: string, extra = '') => `version: "1.6"
 namespace: web
@@ -113,27 +113,37 @@ describe('@openfeature/ofrep-provider (Node) against the relay', () => {
     expect(await OpenFeature.getClient('relay-default').getBooleanDetails('dark-mode', true, { targetingKey: 'u1' })).toMatchObject({ errorCode: 'FLAG_NOT_FOUND' });
   });
 
-  it("agrees with Flipt's engine over Flipt's production sample (targetingKey as the entity)", async () => {
-    const sample = await createRelay({ file: FEATURES_DIR + 'production-features.yaml', logLevel: 'silent', watch: false });
+  // Every flag of a corpus file with both flag types, and Flipt's production sample when present.
+  const suites = EVALUATION_SUITES.filter(({ label }) => label === 'corpus/v1.1-boolean-rollouts.yaml' || label === 'flipt/production-features.yaml');
+  it.each(suites.map((suite) => [suite.label, suite] as const))("agrees with Flipt's engine over %s (targetingKey as the entity)", async (_label, { file, entityIds, contexts }) => {
+    const sample = await createRelay({ file, logLevel: 'silent', watch: false });
     let oracle: OracleClient | undefined;
     try {
-      oracle = await createOracle(await (await fetch(`${sample.url}/internal/v1/evaluation/snapshot/namespace/production`)).text(), 'production');
-      await OpenFeature.setProviderAndWait('sample', new OFREPProvider({ baseUrl: sample.url, headers: { 'X-Flipt-Namespace': 'production' } }));
-      const client = OpenFeature.getClient('sample');
+      const namespace = [...convertFlagFiles([{ name: file, contents: readFileSync(file) }]).snapshots.keys()][0]!;
+      oracle = await createOracle(await (await fetch(`${sample.url}/internal/v1/evaluation/snapshot/namespace/${namespace}`)).text(), namespace);
+      await OpenFeature.setProviderAndWait(file, new OFREPProvider({ baseUrl: sample.url, headers: { 'X-Flipt-Namespace': namespace } }));
+      const client = OpenFeature.getClient(file);
       const outcomes = new Set<string>();
-      for (const entityId of ENTITY_IDS.slice(0, 12)) {
-        for (const context of LOADING['production-features.yaml']!) {
-          const b = oracle.evaluateBoolean({ flagKey: 'flag_boolean_2', entityId, context });
-          const ours = await client.getBooleanDetails('flag_boolean_2', !b.enabled, { targetingKey: entityId, ...context });
-          expect(ours, entityId).toMatchObject({ value: b.enabled, variant: String(b.enabled), reason: b.reason === 'MATCH_EVALUATION_REASON' ? 'TARGETING_MATCH' : 'DEFAULT' });
-          const v = oracle.evaluateVariant({ flagKey: 'prod-flag-1', entityId, context });
-          const details = await client.getStringDetails('prod-flag-1', '-', { targetingKey: entityId, ...context });
-          expect(details.value).toBe(v.variantKey);
-          expect(details.flagMetadata['attachment']).toBe(v.variantAttachment);
-          outcomes.add(`${b.enabled}${b.reason}${v.variantKey}${v.reason}`);
+      for (const flag of sample.snapshot(namespace)!.flags) {
+        for (const entityId of entityIds.slice(0, 12)) {
+          for (const context of contexts) {
+            if (flag.type === 'BOOLEAN_FLAG_TYPE') {
+              const b = oracle.evaluateBoolean({ flagKey: flag.key, entityId, context });
+              const ours = await client.getBooleanDetails(flag.key, !b.enabled, { targetingKey: entityId, ...context });
+              expect(ours, `${flag.key} ${entityId}`).toMatchObject({ value: b.enabled, variant: String(b.enabled), reason: b.reason === 'MATCH_EVALUATION_REASON' ? 'TARGETING_MATCH' : 'DEFAULT' });
+              outcomes.add(`${flag.key}${b.enabled}${b.reason}`);
+            } else {
+              const v = oracle.evaluateVariant({ flagKey: flag.key, entityId, context });
+              const details = await client.getStringDetails(flag.key, '-', { targetingKey: entityId, ...context });
+              // No variant (no match, no default variant): Flipt's OFREP answers the empty variant key.
+              expect(details.value, `${flag.key} ${entityId}`).toBe(v.variantKey);
+              if (v.variantKey) expect(details.flagMetadata['attachment']).toBe(v.variantAttachment);
+              outcomes.add(`${flag.key}${v.variantKey}${v.reason}`);
+            }
+          }
         }
       }
-      expect(outcomes.size).toBeGreaterThan(1);
+      expect(outcomes.size).toBeGreaterThan(2);
     } finally {
       closeOracle(oracle);
       await sample.close();
