@@ -1,10 +1,10 @@
 // Differential test on Flipt's own sample flag files.
 //
-// The snapshots in fixtures/samples/*.json are HAND-WRITTEN for now: each is the
-// `EvaluationNamespaceSnapshot` (proto-JSON) Flipt's file backend serves for the YAML file
-// of the same name in /work/shared/flipt-features/ (see FLIPT-PROTOCOL.md §3). Replace them
-// with the relay's YAML converter output once that converter exists, and keep this test
-// as the check that the two agree with Flipt's engine.
+// The snapshots in fixtures/samples/*.json are hand-written: each is the
+// `EvaluationNamespaceSnapshot` (proto-JSON) Flipt's file backend serves for the sample file of
+// the same name in Flipt's test data (see FLIPT-PROTOCOL.md §3). They are in the repository, so
+// this runs in any clone; the relay's own tests convert its corpus (and those samples, when
+// present) and check the converter against Flipt's engine.
 //
 // How they were written (from flipt-io/flipt internal/storage/fs/snapshot.go and the
 // gateway's protojson marshaller with EmitDefaultValues):
