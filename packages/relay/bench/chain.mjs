@@ -5,13 +5,12 @@
 // on the edges (in this process). Each edit of the root's file is timed until every client's
 // listener has seen it. The first hop's 75 ms file-watch debounce is part of every figure; the
 // root-to-edge hops are the rest. Needs `pnpm -r build` first.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createFlagClient } from '@flagcast/core';
+import { percentile, startRelay } from './startRelay.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -20,7 +19,6 @@ const { values } = parseArgs({
 });
 const CLIENTS = Number(values['chain-clients']);
 const EDITS = Number(values['chain-edits']);
-const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 
 const flags = (n) => `version: "1.6"
 flags:
@@ -29,21 +27,6 @@ flags:
     enabled: true
     variants: [{key: r${n}, default: true}]
 `;
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-function startRelay(args) {
-  const child = spawn(process.execPath, [BIN, ...args, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening[^\n]*?(http:\/\/[\d.:]+)/.exec(out) ?? /"url":"(http:\/\/[\d.:]+)"/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${out}`)));
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'flagcast-chain-bench-'));
 const file = join(dir, 'features.yml');
@@ -90,6 +73,11 @@ try {
   console.log(`  until every client has the edit: p50 ${percentile(slowest, 50).toFixed(1)} ms, p99 ${percentile(slowest, 99).toFixed(1)} ms (includes the root's 75 ms watch debounce)`);
 } finally {
   for (const c of clients) c.close();
-  for (const r of relays.reverse()) r.child.kill('SIGTERM');
+  // Edges first, each gone before the next, so no edge reports its upstream vanishing.
+  for (const r of relays.reverse()) {
+    const gone = new Promise((resolve) => r.child.once('exit', resolve));
+    r.child.kill('SIGTERM');
+    await gone;
+  }
   rmSync(dir, { recursive: true, force: true });
 }

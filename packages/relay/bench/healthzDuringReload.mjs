@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRelay } from './startRelay.mjs';
+import { percentile, startRelay } from './startRelay.mjs';
 
 const PROBE_EVERY_MS = 5;
 
@@ -35,7 +35,6 @@ const flagFile = (count, rev) => {
 `;
 };
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 /** An SSE client that calls `onChange` with each etag after the first event. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runEvaluationBench } from './evaluation.mjs';
-import { startRelay } from './startRelay.mjs';
+import { percentile, startRelay } from './startRelay.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -44,7 +44,6 @@ segments:
 `;
 
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** One SSE client on a raw socket: records when each `data:` line (one per event) arrives. */
 function openClient({ host, port }, onEvent) {
