@@ -32,6 +32,8 @@ export interface SharedConnection {
 
 /** A hidden leader's timers may run once a minute (Chromium, after 5 minutes hidden). */
 const HIDDEN_LEADER_TIMEOUT_MS = 75_000;
+/** A leader's mark counts as fresh for this many heartbeats (a hidden tab's timers lag). */
+const LEADER_HINT_BEATS = 3;
 
 /**
  * One connection for every tab that follows the same namespace with the same credentials.
@@ -61,6 +63,10 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   let release: (() => void) | undefined;
   let waiting: AbortController | undefined;
   let stopBeating: (() => void) | undefined;
+  /** The network was started before the election (no leader seen lately): see `dropEarlyConnection`. */
+  let early = false;
+  const hintKey = `flagcast:leader:${config.key}`;
+  const hint = env.leaderHint;
 
   const post = (message: TabMessage) => {
     try {
@@ -83,17 +89,23 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
 
   function becomeLeader(): void {
     leading = true;
+    early = false;
+    hint?.write(hintKey, Date.now());
     // Milliseconds with random low digits: two tabs stealing in the same millisecond still differ.
     epoch = Math.max(epoch + 1, Date.now() * 1000 + Math.floor(Math.random() * 1000));
     seq = 0;
     store.patch({ role: 'leader' });
     postState(true);
+    // What the early connection already delivered: followers that said hello before now have it.
+    const snapshot = store.getSnapshot();
+    if (snapshot && store.getState().source === 'network') postSnapshot(snapshot);
     network.start(); // resumes by the digest in hand: a change made during the handover arrives
   }
 
   function stepDown(): void {
     if (!leading) return;
     leading = false;
+    hint?.write(hintKey, 0);
     network.stop();
     release?.();
     release = undefined;
@@ -101,18 +113,29 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     store.patch({ role: 'follower' });
   }
 
-  /** Waits for the lock (or takes it from a leader that stopped beating). */
-  function requestLock(steal: boolean): void {
+  /**
+   * Asks for the lock: `wait` queues for it, `steal` takes it from a leader that stopped beating,
+   * `probe` takes it only when nobody holds it (a tab that started its network before the
+   * election learns at once whether another tab already leads).
+   */
+  function requestLock(how: 'wait' | 'steal' | 'probe'): void {
     if (closed || suspended || leading || !name) return;
-    if (steal) waiting?.abort();
+    if (how === 'steal') waiting?.abort();
     else if (waiting) return;
     const controller = new AbortController();
     waiting = controller;
     let held = false;
+    const options: LockOptions = how === 'steal' ? { steal: true } : how === 'probe' ? { ifAvailable: true } : { signal: controller.signal };
     env.locks
-      .request(name, steal ? { steal: true } : { signal: controller.signal }, () => {
+      .request(name, options, (lock) => {
         if (waiting === controller) waiting = undefined;
         if (closed || suspended || controller.signal.aborted) return undefined;
+        if (!lock) {
+          // Another tab leads: give up the early connection and queue for the lock.
+          dropEarlyConnection();
+          requestLock('wait');
+          return undefined;
+        }
         held = true;
         return new Promise<void>((resolve) => {
           release = resolve;
@@ -127,9 +150,16 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
         if (held && leading) {
           // The lock was taken from us (we were frozen or slow): stop at once, follow, wait again.
           stepDown();
-          requestLock(false);
+          requestLock('wait');
         }
       });
+  }
+
+  /** The network started before the election, and another tab leads (or this one leaves): one stream per browser. */
+  function dropEarlyConnection(): void {
+    if (!early) return;
+    early = false;
+    if (!leading) network.stop();
   }
 
   function reviveError(shared: SharedError | null): FlagClientError | null {
@@ -153,10 +183,11 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
       return;
     }
     if (message.epoch < epoch) return; // a leader that has been replaced
+    dropEarlyConnection(); // another tab leads
     if (leading) {
       if (message.epoch === epoch) return;
       stepDown(); // a newer leader exists: two leaders never both apply
-      requestLock(false);
+      requestLock('wait');
     }
     if (message.epoch > epoch) heardAt = Date.now();
     epoch = message.epoch;
@@ -182,11 +213,14 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   }
 
   function tick(): void {
-    if (leading) return postState(true);
+    if (leading) {
+      hint?.write(hintKey, Date.now());
+      return postState(true);
+    }
     const limit = leaderVisible ? config.leaderTimeoutMs : Math.max(config.leaderTimeoutMs, HIDDEN_LEADER_TIMEOUT_MS);
     if (env.visible() && Date.now() - heardAt > limit) {
       heardAt = Date.now();
-      requestLock(true);
+      requestLock('steal');
     }
   }
 
@@ -196,13 +230,14 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     channel.onmessage = (event) => onMessage(event.data as TabMessage);
     heardAt = Date.now();
     post({ kind: 'hello', digest: store.getState().digest });
-    requestLock(false);
+    requestLock(early ? 'probe' : 'wait');
     stopBeating = env.every(config.heartbeatMs, tick);
   }
 
   /** Lets the lock and the channel go (bfcache, freeze, close): another tab leads at once. */
   function leave(): void {
     stepDown();
+    dropEarlyConnection();
     waiting?.abort();
     waiting = undefined;
     stopBeating?.();
@@ -245,6 +280,16 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
       }
     }),
   ];
+
+  // A tab that has not seen a leader lately connects now, before the election (which takes tens
+  // of milliseconds in Chromium: hash, lock, channel), and hands over if another tab leads after
+  // all. Its mark makes tabs opened in the same instant wait for the election instead.
+  const seenAt = hint?.read(hintKey) ?? 0;
+  if (!(Date.now() - seenAt < config.heartbeatMs * LEADER_HINT_BEATS)) {
+    hint?.write(hintKey, Date.now());
+    early = true;
+    network.start();
+  }
 
   void env.hash(`${config.key}\n${config.authorization ?? ''}`).then((hash) => {
     name = `flagcast:${hash.slice(0, 32)}`;

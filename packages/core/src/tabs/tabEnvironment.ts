@@ -11,6 +11,12 @@ export interface TabEnvironment {
   on(event: 'pagehide' | 'pageshow' | 'freeze' | 'resume', listener: (event: { persisted?: boolean }) => void): () => void;
   /** A SHA-256 hex digest (credentials are told apart by it, never shown in the clear). */
   hash(text: string): Promise<string>;
+  /**
+   * A synchronous note shared by the tabs (localStorage): when a tab last said it leads `key`
+   * (ms since the epoch; 0 or absent: never). Best effort, never secret: it only spares a new
+   * tab an early connection when another tab already leads.
+   */
+  leaderHint?: { read(key: string): number; write(key: string, at: number): void } | undefined;
   /** Calls `tick` every `ms` on the page's timers (throttled while hidden, stopped while frozen). Returns the canceller. */
   every(ms: number, tick: () => void): () => void;
 }
@@ -38,6 +44,10 @@ export function browserTabEnvironment(): TabEnvironment {
       target.addEventListener(event, handler);
       return () => target.removeEventListener(event, handler);
     },
+    leaderHint: {
+      read: (key) => Number(attempt(() => localStorage.getItem(key))) || 0,
+      write: (key, at) => void attempt(() => (at ? localStorage.setItem(key, String(at)) : localStorage.removeItem(key))),
+    },
     every(ms, tick) {
       const timer = setInterval(tick, ms);
       return () => clearInterval(timer);
@@ -47,4 +57,13 @@ export function browserTabEnvironment(): TabEnvironment {
       return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
     },
   };
+}
+
+/** Storage may be blocked (sandboxed frames, storage settings): then there is no hint. */
+function attempt<T>(run: () => T): T | undefined {
+  try {
+    return run();
+  } catch {
+    return undefined;
+  }
 }

@@ -11,6 +11,9 @@ import type { TabEnvironment } from '../../src/tabs/tabEnvironment';
 import type { FakeLocks } from './fakeLocks';
 import type { ChannelHub } from './fakeChannels';
 
+const hints = new WeakMap<FakeLocks, Map<string, number>>();
+const hintsOf = (locks: FakeLocks) => hints.get(locks) ?? (hints.set(locks, new Map()), hints.get(locks)!);
+
 type LifecycleEvent = 'pagehide' | 'pageshow' | 'freeze' | 'resume';
 
 export class FakePage {
@@ -45,6 +48,11 @@ export class FakePage {
         return () => void set.delete(listener);
       },
       hash: async (text) => createHash('sha256').update(text).digest('hex'),
+      // localStorage: one per browser (its lock manager stands for it).
+      leaderHint: {
+        read: (key) => hintsOf(locks).get(key) ?? 0,
+        write: (key, at) => void hintsOf(locks).set(key, at),
+      },
       every: (ms, tick) => {
         const timer = setInterval(() => {
           if (!this.frozen && !this.crashed) tick();
