@@ -167,3 +167,26 @@ describe('StrictMode', () => {
     expect(server.openStreams).toBe(1);
   });
 });
+
+describe('a key in no snapshot', () => {
+  function Missing() {
+    const { value, errorCode } = useFlag('missing', true, { suspendUntilReady: false });
+    return <span data-testid="missing">{`${value} ${errorCode}`}</span>;
+  }
+
+  it('reads PROVIDER_NOT_READY before the first snapshot and FLAG_NOT_FOUND once the network delivered one', async () => {
+    server.hold('any');
+    const ready = OpenFeature.setProviderAndWait(provider, { targetingKey: 'user-1' });
+    render(
+      <OpenFeatureProvider>
+        <Missing />
+      </OpenFeatureProvider>,
+    );
+    expect(screen.getByTestId('missing').textContent).toBe('true PROVIDER_NOT_READY');
+    server.release();
+    await act(() => ready);
+    await waitFor(() => expect(screen.getByTestId('missing').textContent).toBe('true FLAG_NOT_FOUND'));
+    expect(provider.client.getState()).toMatchObject({ status: 'ready', source: 'network' });
+    expect(OpenFeature.getClient().getBooleanDetails('missing', false)).toMatchObject({ value: false, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' });
+  });
+});

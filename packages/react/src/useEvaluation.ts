@@ -91,7 +91,8 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
       return client.subscribe(({ changedFlags }) => {
         const engine = client.getEngine();
         const cached = cache.current;
-        if (changedFlags.includes(flagKey)) {
+        // The first snapshot decides every flag, also one it lacks (NOT_READY → FLAG_NOT_FOUND).
+        if (changedFlags.includes(flagKey) || (!seen && engine)) {
           notify(); // React reads the new value now, and re-renders only if it changed
           const now = cache.current;
           const committed = shown.current;

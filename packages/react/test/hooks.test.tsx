@@ -136,6 +136,26 @@ describe('results', () => {
     expect(result.current.status).toBe('ready');
   });
 
+  it('a key in no snapshot: NOT_READY before the first snapshot, FLAG_NOT_FOUND from it on (no bootstrap)', async () => {
+    const { client, publish } = scriptedClient(undefined);
+    const { result } = renderHook(
+      () => ({
+        details: useFlagDetails('missing', { type: 'boolean' }),
+        variantDetails: useFlagDetails('missing', { type: 'variant' }),
+        value: useBooleanFlag('missing', true),
+        variant: useVariantFlag('missing', 'light'),
+      }),
+      { wrapper: wrapper(client) },
+    );
+    expect(result.current.details.errorCode).toBe('NOT_READY');
+    await publish(snapshot);
+    expect(client.getState()).toMatchObject({ status: 'ready', source: 'network' });
+    expect(result.current.details).toEqual({ result: undefined, errorCode: 'FLAG_NOT_FOUND' });
+    expect(result.current.variantDetails).toEqual({ result: undefined, errorCode: 'FLAG_NOT_FOUND' });
+    expect(result.current.value).toBe(true);
+    expect(result.current.variant).toEqual({ variantKey: 'light', attachment: undefined, match: false, reason: 'ERROR' });
+  });
+
   it('a changed default value is used at once', () => {
     const { client } = scriptedClient(snapshot);
     const { result, rerender } = renderHook(({ fallback }) => useBooleanFlag('missing', fallback), {

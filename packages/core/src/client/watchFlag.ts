@@ -41,8 +41,11 @@ export function watchFlag<C extends LooseContext<C>, Type extends 'boolean' | 'v
     }
   };
   let current = evaluate();
+  let engine = client.getEngine();
   return client.subscribe(({ changedFlags }) => {
-    if (!changedFlags.includes(flag.flagKey)) return;
+    // The first snapshot decides every flag, also one it lacks.
+    const first = !engine && (engine = client.getEngine());
+    if (!first && !changedFlags.includes(flag.flagKey)) return;
     const next = evaluate();
     if (!sameResult(current, next)) callback((current = next) as WatchedResult<Type> | undefined);
   });

@@ -112,4 +112,19 @@ describe('watchFlag', () => {
     await client.ready();
     await until(() => onA.mock.calls.length === 1);
   });
+
+  it('a key in no snapshot: no callback while it stays missing (first snapshot, later edits), one when it appears', async () => {
+    const server = await harness.server({ dialect: 'relay' });
+    server.setSnapshot(makeSnapshot([booleanFlag('a', true)]));
+    const client = harness.client(optionsFor(server));
+    const onMissing = vi.fn();
+    watchFlag(client, { flagKey: 'missing', entityId: 'user-1', type: 'boolean' }, onMissing);
+    await client.ready();
+    server.setSnapshot(makeSnapshot([booleanFlag('a', false)]));
+    await until(() => client.getBoolean('a', true, 'user-1') === false);
+    expect(onMissing).not.toHaveBeenCalled();
+    server.setSnapshot(makeSnapshot([booleanFlag('a', false), booleanFlag('missing', true)]));
+    await until(() => onMissing.mock.calls.length === 1);
+    expect(onMissing.mock.calls[0]![0]).toMatchObject({ flagKey: 'missing', enabled: true });
+  });
 });
