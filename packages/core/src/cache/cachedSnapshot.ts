@@ -7,6 +7,7 @@ import { indexedDbCache, type CacheEntry, type SnapshotCache } from './snapshotC
 export interface CachedSnapshot {
   /** The stored snapshot, validated; a corrupt or outdated entry is removed. */
   load(): Promise<{ snapshot: Snapshot; digest: string; savedAt: number | undefined } | undefined>;
+  /** Writes `snapshot` unless the cache holds `digest` already (read or written by this client). */
   save(snapshot: Snapshot, digest: string): void;
   /** False once the cache failed (the client works in memory). */
   readonly available: boolean;
@@ -29,6 +30,8 @@ export function openCachedSnapshot(
     return undefined;
   }
   let cache: SnapshotCache | undefined = typeof option === 'object' ? option : indexedDbCache();
+  /** The digest the cache holds, as far as this client knows. */
+  let holds: string | undefined;
   /** A cache call; a method that throws synchronously counts as a failed promise. */
   const call = <T>(run: (cache: SnapshotCache) => Promise<T>) => new Promise<T>((resolve) => resolve(run(cache!)));
   const failed = (error: unknown) => {
@@ -52,14 +55,17 @@ export function openCachedSnapshot(
       if (!stored) return undefined;
       try {
         if (stored.version !== 1 || typeof stored.digest !== 'string') throw new Error('unknown cache entry format');
-        return { snapshot: parseSnapshot(stored.snapshot), digest: stored.digest, savedAt: typeof stored.savedAt === 'number' ? stored.savedAt : undefined };
+        const snapshot = parseSnapshot(stored.snapshot);
+        holds ??= stored.digest; // unless a write of this client's is on its way
+        return { snapshot, digest: stored.digest, savedAt: typeof stored.savedAt === 'number' ? stored.savedAt : undefined };
       } catch {
         if (cache) call((c) => c.remove(key)).catch(failed); // corrupt or outdated: drop it
         return undefined;
       }
     },
     save(snapshot, digest) {
-      if (!cache) return;
+      if (!cache || holds === digest) return;
+      holds = digest;
       const entry: CacheEntry = { version: 1, digest, savedAt: Date.now(), snapshot };
       call((c) => c.save(key, entry)).catch(failed);
     },

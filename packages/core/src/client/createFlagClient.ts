@@ -60,6 +60,12 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
     if (isDefinitive(error)) void cacheRead.then(() => store.fail(error));
   }
   const cache = openCachedSnapshot(options.cache, cacheKey, report);
+  /** Writes what the network delivered or confirmed to the cache (a no-op when it holds it already). */
+  const keep = () => {
+    const snapshot = store.getSnapshot();
+    const { digest, source } = store.getState();
+    if (snapshot && digest && source === 'network') cache?.save(snapshot, digest);
+  };
 
   let tabs: SharedConnection | undefined;
   const sink: NetworkSink = {
@@ -68,12 +74,15 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       return { digest: state.digest, fromNetwork: state.source === 'network', hasSnapshot: !!store.getSnapshot() };
     },
     deliver(snapshot, identity) {
-      if (!store.apply(snapshot, 'network', identity)) return;
-      const { digest } = store.getState();
-      if (digest) cache?.save(snapshot, digest);
-      tabs?.publishSnapshot(snapshot);
+      const changed = store.apply(snapshot, 'network', identity);
+      // Also the same flags (a bootstrap the stream confirmed): the cache is never older than that.
+      keep();
+      if (changed) tabs?.publishSnapshot(snapshot);
     },
-    confirmed: () => store.patch({ source: 'network', error: null }),
+    confirmed() {
+      store.patch({ source: 'network', error: null });
+      keep();
+    },
     connection: (connection) => store.patch({ connection }),
     polling: () => store.patch({ transport: 'poll' }),
     report,
