@@ -14,6 +14,8 @@ export type {
 } from './client/clientTypes.js';
 export type { FlagRegistry, BooleanFlagKey, VariantFlagKey, FlagKey, VariantKeyOf, AttachmentOf } from './client/flagRegistry.js';
 export type { Exposure } from './client/exposures.js';
+export type { FlagcastLogger } from './client/warnings.js';
+export { clientBindings, type ClientBindings } from './client/bindings.js';
 export type { ConnectionState } from './transport/connectionLoop.js';
 export { createNetworkSource, type NetworkSource, type NetworkSink, type NetworkSourceOptions } from './transport/networkSource.js';
 export type { Endpoint, ServerApi } from './transport/endpoints.js';

@@ -8,7 +8,7 @@ import type {
   VariantEvaluationResponse,
 } from '@flagcast/core';
 import { useFlagcast } from './FlagcastProvider.js';
-import { toEvaluationContext } from '@flagcast/core';
+import { clientBindings, toEvaluationContext, type FlagClient } from '@flagcast/core';
 
 /** Per-call overrides of the provider's entity and context. */
 export interface FlagOptions<C extends LooseContext<C> = LooseContext> {
@@ -30,12 +30,12 @@ interface Cached<T> {
   value: T;
 }
 
-/** The client's exposure bookkeeping (`serveKey` in @flagcast/core: the same registered symbol). */
-const serveKey = Symbol.for('flagcast.serve');
+/** Bundlers replace `process.env.NODE_ENV` (development warnings are dropped from production builds). */
+declare const process: { env: { NODE_ENV?: string } };
 
 /** Tells the client's exposure bookkeeping that `outcome` is served to `entityId` (an error code serves a default: nothing). */
-function report(client: object, outcome: Outcome, entityId: string): void {
-  if (typeof outcome === 'object') (client as { [serveKey]?: (result: Result, entityId: string) => void })[serveKey]?.(outcome, entityId);
+function report(client: FlagClient, outcome: Outcome, entityId: string): void {
+  if (typeof outcome === 'object') clientBindings(client)?.serve(outcome, entityId);
 }
 
 /** What a committed render shows, for exposures. */
@@ -114,6 +114,8 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
   // What this render shows, kept for its commit: a later read (a render React drops) must not change it.
   const { outcome } = cache.current!;
   useEffect(() => {
+    // A typo or a flag not published yet: said once, in development builds only.
+    if (process.env.NODE_ENV !== 'production' && outcome === 'FLAG_NOT_FOUND') clientBindings(client)?.missing(flagKey);
     if (!exposes) return;
     shown.current = { key, entityId: request.entityId, outcome, value };
     report(client, outcome, request.entityId);

@@ -4,6 +4,7 @@ import type { BatchEvaluationResponse, BooleanEvaluationResponse, EvaluationRequ
 import type { SnapshotCache } from '../cache/snapshotCache.js';
 import type { ConnectionState } from '../transport/connectionLoop.js';
 import type { LooseContext } from './evaluationContext.js';
+import type { FlagcastLogger } from './warnings.js';
 import type { Exposure } from './exposures.js';
 import type { BooleanFlagKey, FlagRegistry, VariantFlagKey, VariantKeyOf } from './flagRegistry.js';
 
@@ -69,6 +70,13 @@ export interface FlagClientOptions {
    * evaluation: an exception is rethrown asynchronously.
    */
   onExposure?: ((exposure: Exposure) => void) | undefined;
+  /**
+   * Where problems are reported, each distinct one once, as a warning: a definitive error
+   * (400/401/403/404, with the URL and the server's message), a snapshot refused, a stream that
+   * keeps failing, an unusable cache, and, in development builds, a flag a hook asks for that is
+   * not in the snapshot. Nothing on the happy path. `console` by default; `false`: silent.
+   */
+  logger?: FlagcastLogger | false | undefined;
 }
 
 export type ClientStatus = 'loading' | 'ready' | 'error' | 'closed';

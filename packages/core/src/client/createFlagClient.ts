@@ -10,7 +10,9 @@ import { shareConnection, tabsSupported, type SharedConnection } from '../tabs/s
 import type { TabEnvironment } from '../tabs/tabEnvironment.js';
 import { createFlagStore } from './flagStore.js';
 import { toEvaluationContext } from './evaluationContext.js';
-import { createExposures, serveKey } from './exposures.js';
+import { createExposures } from './exposures.js';
+import { createWarnings } from './warnings.js';
+import { attachBindings } from './bindings.js';
 import type { FlagClient, FlagClientOptions } from './clientTypes.js';
 
 /**
@@ -54,8 +56,16 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
   let cacheRead: Promise<void> = Promise.resolve();
   let closed = false;
 
+  const warn = createWarnings(options.logger);
+  /** Failed connection attempts in a row: a stream that keeps failing is said once. */
+  let failures = 0;
+
   function report(error: FlagClientError): void {
     store.patch({ error });
+    const where = error.url ? '' : ` (${describe()})`;
+    // One namespace, one credential: a 404 (or 401) is one problem whichever path answered it.
+    if (isDefinitive(error) || error.code === 'CACHE_UNAVAILABLE') warn(error.code, error.message + where);
+    else if (error.code === 'INVALID_SNAPSHOT') warn(error.message, error.message + where);
     // A definitive answer with nothing to evaluate: final for `ready()`, unless the cache may still provide a snapshot.
     if (isDefinitive(error)) void cacheRead.then(() => store.fail(error));
   }
@@ -83,7 +93,14 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       store.patch({ source: 'network', error: null });
       keep();
     },
-    connection: (connection) => store.patch({ connection }),
+    connection(connection) {
+      store.patch({ connection });
+      if (connection === 'open') failures = 0;
+      const last = store.getState().error;
+      if (connection === 'retrying' && ++failures >= FAILURES_WORTH_SAYING && last) {
+        warn('failing', `${describe()} keeps failing (${failures} attempts in a row); still retrying. Last error: ${last.message}`);
+      }
+    },
     polling: () => store.patch({ transport: 'poll' }),
     report,
     // Connected: a transient error from before is over (a cache failure is not).
@@ -159,8 +176,8 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
   const state = () => store.getState();
   const serve = createExposures(options.onExposure);
 
-  // `serve` is for the React bindings (they report exposures after commit), not an API.
-  return Object.defineProperty<FlagClient>({
+  // For the React and OpenFeature bindings (exposures after commit, missing flags), not an API.
+  return attachBindings<FlagClient>({
     get status() { return state().status; },
     get source() { return state().source; },
     get connection() { return state().connection; },
@@ -208,5 +225,11 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       tabs?.close();
       network.stop();
     },
-  }, serveKey, { value: serve });
+  }, {
+    serve,
+    missing: (flagKey) => warn(`missing ${flagKey}`, `flag "${flagKey}" is not in the snapshot of ${describe()}: its default is served`),
+  });
 }
+
+/** Connection attempts in a row that failed before the client says so (once). */
+const FAILURES_WORTH_SAYING = 3;

@@ -18,12 +18,6 @@ type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
 /** Records that `result` was served to `entityId`, and returns it. */
 export type ServeResult = <R extends Result>(result: R, entityId: string) => R;
 
-/**
- * Where the React bindings find a client's `serve`: a registered symbol, so that it needs no
- * export from the package (and works across two copies of it). The bindings spell the same key.
- */
-export const serveKey: unique symbol = Symbol.for('flagcast.serve');
-
 /** (flag, entity) pairs remembered; past it the oldest change is forgotten (and may be reported again). */
 const REMEMBERED = 10_000;
 
