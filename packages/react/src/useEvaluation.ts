@@ -115,7 +115,10 @@ export function useEvaluation<R extends Result, T, C extends LooseContext<C>>(
   const { outcome } = cache.current!;
   useEffect(() => {
     // A typo or a flag not published yet: said once, in development builds only.
-    if (process.env.NODE_ENV !== 'production' && outcome === 'FLAG_NOT_FOUND') clientBindings(client)?.missing(flagKey);
+    if (process.env.NODE_ENV !== 'production' && outcome === 'FLAG_NOT_FOUND') {
+      const bindings = clientBindings(client);
+      bindings?.warn(`missing ${flagKey}`, `flag "${flagKey}" is not in the snapshot of ${bindings.describe()}: its default is served`);
+    }
     if (!exposes) return;
     shown.current = { key, entityId: request.entityId, outcome, value };
     report(client, outcome, request.entityId);

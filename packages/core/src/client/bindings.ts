@@ -8,8 +8,10 @@ import type { FlagClient } from './clientTypes.js';
 export interface ClientBindings {
   /** Records that `result` is served to `entityId` (exposures, reported after a commit). */
   serve<R extends BooleanEvaluationResponse | VariantEvaluationResponse>(result: R, entityId: string): R;
-  /** A binding evaluated a flag that is not in the snapshot (development builds warn, once). */
-  missing(flagKey: string): void;
+  /** Logs `message` through the client's logger, once per distinct `problem` (see the `logger` option). */
+  warn(problem: string, message: string): void;
+  /** What the client follows, for messages: url, environment and namespace. */
+  describe(): string;
 }
 
 /** A registered symbol: it works across two copies of the package. */

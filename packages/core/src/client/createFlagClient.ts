@@ -98,7 +98,7 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       if (connection === 'open') failures = 0;
       const last = store.getState().error;
       if (connection === 'retrying' && ++failures >= FAILURES_WORTH_SAYING && last) {
-        warn('failing', `${describe()} keeps failing (${failures} attempts in a row); still retrying. Last error: ${last.message}`);
+        warn('failing', `${describe()} keeps failing (${failures} attempts), retrying; last error: ${last.message}`);
       }
     },
     polling: () => store.patch({ transport: 'poll' }),
@@ -227,7 +227,8 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
     },
   }, {
     serve,
-    missing: (flagKey) => warn(`missing ${flagKey}`, `flag "${flagKey}" is not in the snapshot of ${describe()}: its default is served`),
+    warn,
+    describe,
   });
 }
 
