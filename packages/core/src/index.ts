@@ -21,5 +21,6 @@ export { createNetworkSource, type NetworkSource, type NetworkSink, type Network
 export type { Endpoint, ServerApi } from './transport/endpoints.js';
 export type { CacheEntry, SnapshotCache } from './cache/snapshotCache.js';
 export { watchFlag, type WatchedFlag, type WatchedResult } from './client/watchFlag.js';
+export { createFlagObserver, type FlagObserver, type FlagOutcome, type ObservedFlag } from './observe/flagObserver.js';
 export { EvaluationError, SnapshotError, FlagClientError, type EvaluationErrorCode, type FlagClientErrorCode } from './errors.js';
 export type * from './types.js';

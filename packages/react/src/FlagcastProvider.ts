@@ -1,7 +1,7 @@
 import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Engine, EvaluationContext, FlagClient, FlagClientOptions, FlagClientState, LooseContext } from '@flagcast/core';
 import { ownClient, type OwnedClient } from './ownClient.js';
-import { toEvaluationContext } from '@flagcast/core';
+import { clientBindings, toEvaluationContext } from '@flagcast/core';
 
 /** Props of {@link FlagcastProvider}: a `client` you own, or `options` for one the provider owns. */
 export type FlagcastProviderProps<C extends LooseContext<C> = LooseContext> = (
@@ -68,19 +68,7 @@ export function FlagcastProvider<C extends LooseContext<C> = LooseContext>(props
   }, [owner]);
 
   // Hydration must render what the server rendered: the bootstrap snapshot, or nothing.
-  const server = useMemo(() => {
-    const engine = client.source === 'bootstrap' ? client.getEngine() : undefined;
-    const state = {
-      ...client.getState(),
-      status: engine ? 'ready' : 'loading',
-      source: engine ? 'bootstrap' : 'none',
-      connection: 'idle',
-      error: null,
-      digest: engine?.digest,
-      updatedAt: undefined,
-    } as FlagClientState;
-    return { engine, state };
-  }, [client]);
+  const server = useMemo(() => clientBindings(client)?.getInitialState() ?? { engine: undefined, state: client.getState() }, [client]);
 
   const context = toEvaluationContext(props.context);
   const contextKey = JSON.stringify(context);

@@ -16,7 +16,7 @@ describe("the React README's features.yml", () => {
     expect(engine.evaluateBoolean(ask('new-checkout', 'user-1', 'pro'))).toMatchObject({ enabled: true, reason: 'MATCH_EVALUATION_REASON', segmentKeys: ['pro-users'] });
     expect(engine.evaluateVariant(ask('checkout-layout', 'user-1', 'pro')).variantKey).toBe('one-page');
     const theme = engine.evaluateVariant(ask('theme', 'user-1', 'pro'));
-    expect([theme.variantKey, JSON.parse(theme.variantAttachment)]).toEqual(['dark', { accent: '#a78bfa' }]);
+    expect([theme.variantKey, JSON.parse(theme.variantAttachment!)]).toEqual(['dark', { accent: '#a78bfa' }]);
   });
 
   it('a free user: true for about a quarter of ids (stable per id), no layout variant, the light accent', () => {
@@ -29,6 +29,6 @@ describe("the React README's features.yml", () => {
     expect(engine.evaluateBoolean(ask('new-checkout', off, 'free'))).toMatchObject({ enabled: false, reason: 'DEFAULT_EVALUATION_REASON' });
     expect(engine.evaluateVariant(ask('checkout-layout', off, 'free'))).toMatchObject({ variantKey: '', match: false });
     const theme = engine.evaluateVariant(ask('theme', off, 'free'));
-    expect([theme.variantKey, JSON.parse(theme.variantAttachment), theme.segmentKeys]).toEqual(['light', { accent: '#7c3aed' }, ['everyone']]);
+    expect([theme.variantKey, JSON.parse(theme.variantAttachment!), theme.segmentKeys]).toEqual(['light', { accent: '#7c3aed' }, ['everyone']]);
   });
 });

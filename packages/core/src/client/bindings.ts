@@ -1,11 +1,12 @@
 import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '../types.js';
 import type { FlagClient } from './clientTypes.js';
+import type { FlagStore } from './flagStore.js';
 
 /**
  * What Flagcast's own bindings (React, OpenFeature) need from a client beyond its public API:
  * not for apps, and may change between minor versions.
  */
-export interface ClientBindings {
+export interface ClientBindings extends Pick<FlagStore, 'subscribeFlag' | 'versionOf' | 'getInitialState'> {
   /** Records that `result` is served to `entityId` (exposures, reported after a commit). */
   serve<R extends BooleanEvaluationResponse | VariantEvaluationResponse>(result: R, entityId: string): R;
   /** Logs `message` through the client's logger, once per distinct `problem` (see the `logger` option). */

@@ -134,6 +134,7 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       report(new FlagClientError('INVALID_SNAPSHOT', `the bootstrap snapshot is invalid: ${(error as Error).message}`));
     }
   }
+  store.keepInitialState();
   /** With no transport, a client that has nothing to evaluate never will: say why, once. */
   const nothingToEvaluate = () => {
     if (transport === 'none' && !store.getSnapshot()) {
@@ -229,6 +230,9 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
     serve,
     warn,
     describe,
+    subscribeFlag: store.subscribeFlag,
+    versionOf: store.versionOf,
+    getInitialState: store.getInitialState,
   });
 }
 

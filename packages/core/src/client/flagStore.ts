@@ -16,6 +16,18 @@ export interface FlagStore {
   getEngine(): Engine | undefined;
   subscribe(listener: (event: FlagClientEvent) => void): () => void;
   /**
+   * Calls `listener` only when flag `flagKey` changed, or when a result may have changed for a
+   * reason outside the flag (the first snapshot turns `NOT_READY` into a result, or into
+   * `FLAG_NOT_FOUND`). Keyed: a change to one flag wakes only its observers.
+   */
+  subscribeFlag(flagKey: string, listener: () => void): () => void;
+  /** A number that changes whenever an evaluation of `flagKey` may give another result. */
+  versionOf(flagKey: string): number;
+  /** The state and engine as they were when the client was created (its bootstrap): what a server rendered with. */
+  getInitialState(): InitialState;
+  /** Records the current state as the initial one (after the bootstrap). */
+  keepInitialState(): void;
+  /**
    * Installs `snapshot` unless it has the current identity (the ETag when there is one, else
    * its `digest`: new content under a stale `digest` field is never ignored). Returns whether
    * the flags changed.
@@ -28,6 +40,11 @@ export interface FlagStore {
   /** Resolves once flags can be evaluated; rejects on `error` status, on close, or after `timeoutMs`. */
   ready(timeoutMs: number, describe: () => string): Promise<void>;
   close(): void;
+}
+
+export interface InitialState {
+  readonly state: FlagClientState;
+  readonly engine: Engine | undefined;
 }
 
 export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transport'>): FlagStore {
@@ -46,8 +63,14 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
   let engine: Engine | undefined;
   let fingerprints: FlagFingerprints = new Map();
   let closed = false;
+  /** Observers by flag key. */
+  const keyed = new Map<string, Set<() => void>>();
+  /** The version of each flag key that ever changed; bumped with `generation` (from 2). */
+  const versions = new Map<string, number>();
+  let generation = 1;
+  let initialState: InitialState | undefined;
 
-  function set(patch: Partial<FlagClientState>, changed: readonly string[] = []): void {
+  function set(patch: Partial<FlagClientState>, changed: readonly string[] = [], everyFlag = false): void {
     if (closed) return;
     const next = { ...state, ...patch };
     const same = (Object.keys(next) as (keyof FlagClientState)[]).every((key) => next[key] === state[key]);
@@ -55,13 +78,17 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
     if (!same) state = next;
     for (const settle of [...waiters]) settle();
     const event: FlagClientEvent = { type: changed.length ? 'snapshot' : 'status', changedFlags: changed };
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A listener's bug must not break the client or the other listeners.
-        reportLater(error);
-      }
+    for (const listener of [...listeners]) call(listener, event);
+    // Only the observers of the changed flags (every observer when every result may differ).
+    for (const key of everyFlag ? [...keyed.keys()] : changed) for (const listener of [...(keyed.get(key) ?? [])]) call(listener);
+  }
+
+  function call<T>(listener: (event: T) => void, event?: T): void {
+    try {
+      listener(event!);
+    } catch (error) {
+      // A listener's bug must not break the client or the other listeners.
+      reportLater(error);
     }
   }
 
@@ -84,11 +111,32 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
       }
       const nextFingerprints = fingerprintFlags(next);
       const changed = changedFlags(fingerprints, nextFingerprints);
+      const first = !engine;
       snapshot = next;
       engine = new Engine(next);
       fingerprints = nextFingerprints;
-      set({ status: 'ready', source, digest, error, updatedAt }, changed);
+      generation++;
+      for (const key of changed) versions.set(key, generation);
+      set({ status: 'ready', source, digest, error, updatedAt }, changed, first);
       return true;
+    },
+    subscribeFlag(flagKey, listener) {
+      const group = keyed.get(flagKey) ?? new Set();
+      keyed.set(flagKey, group.add(listener));
+      return () => {
+        group.delete(listener);
+        if (!group.size && keyed.get(flagKey) === group) keyed.delete(flagKey);
+      };
+    },
+    // A key in no snapshot: its result only depends on whether there is one (NOT_READY or FLAG_NOT_FOUND).
+    versionOf: (flagKey) => versions.get(flagKey) ?? (engine ? 1 : 0),
+    getInitialState: () => initialState ?? (initialState = { state, engine }),
+    keepInitialState() {
+      initialState = {
+        engine,
+        // What a server rendering this bootstrap shows: not this process's connection, error or clock.
+        state: { ...state, connection: 'idle', error: null, updatedAt: undefined },
+      };
     },
     patch: (patch) => set(patch),
     fail(error) {
@@ -124,6 +172,7 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
       state = { ...state, status: 'closed', connection: 'closed' };
       closed = true;
       listeners.clear();
+      keyed.clear();
       for (const settle of [...waiters]) settle();
     },
   };

@@ -1,5 +1,6 @@
 import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '../types.js';
 import type { FlagClient } from './clientTypes.js';
+import { createFlagObserver } from '../observe/flagObserver.js';
 import { toEvaluationContext, type LooseContext } from './evaluationContext.js';
 import type { BooleanFlagKey, VariantFlagKey } from './flagRegistry.js';
 
@@ -15,7 +16,6 @@ export interface WatchedFlag<C extends LooseContext<C> = LooseContext, Type exte
 /** The engine's result for a flag of type `Type`. */
 export type WatchedResult<Type extends 'boolean' | 'variant'> = Type extends 'boolean' ? BooleanEvaluationResponse : VariantEvaluationResponse;
 
-type Result = BooleanEvaluationResponse | VariantEvaluationResponse;
 
 /**
  * Calls `callback` whenever the result of one flag for one entity changes (value, variant,
@@ -32,25 +32,12 @@ export function watchFlag<C extends LooseContext<C>, Type extends 'boolean' | 'v
   flag: WatchedFlag<C, Type>,
   callback: (result: WatchedResult<Type> | undefined) => void,
 ): () => void {
-  const request = { flagKey: flag.flagKey, entityId: flag.entityId, context: toEvaluationContext(flag.context) };
-  const evaluate = (): Result | undefined => {
-    try {
-      return flag.type === 'boolean' ? client.evaluateBoolean(request) : client.evaluateVariant(request);
-    } catch {
-      return undefined;
-    }
-  };
-  let current = evaluate();
-  let engine = client.getEngine();
-  return client.subscribe(({ changedFlags }) => {
-    // The first snapshot decides every flag, also one it lacks.
-    const first = !engine && (engine = client.getEngine());
-    if (!first && !changedFlags.includes(flag.flagKey)) return;
-    const next = evaluate();
-    if (!sameResult(current, next)) callback((current = next) as WatchedResult<Type> | undefined);
+  const observer = createFlagObserver<WatchedResult<Type> | undefined>(client);
+  const request = { flagKey: flag.flagKey, type: flag.type, entityId: flag.entityId, context: toEvaluationContext(flag.context) };
+  observer.setRequest(request, '', (outcome) => (typeof outcome === 'string' ? undefined : (outcome as WatchedResult<Type>)));
+  let current = observer.getValue();
+  return observer.subscribe(() => {
+    const next = observer.getValue();
+    if (next !== current) callback((current = next));
   });
-}
-
-function sameResult(a: Result | undefined, b: Result | undefined): boolean {
-  return a === b || (!!a && !!b && JSON.stringify({ ...a, segmentKeys: [...a.segmentKeys].sort() }) === JSON.stringify({ ...b, segmentKeys: [...b.segmentKeys].sort() }));
 }
