@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,15 +14,23 @@ export interface RelayUnderTest {
   file: string;
   /** Replaces the features file the way editors do (write elsewhere, then rename). */
   write(text: string): Promise<void>;
+  /** Stops the relay (its streams ended, its file watch closed), then removes the temporary copy. */
   close(): Promise<void>;
 }
 
-/** A real relay on an ephemeral loopback port, serving a temporary copy of `featuresFile`. */
+/**
+ * A real relay on an ephemeral loopback port, serving a temporary copy of `featuresFile`.
+ * Tests close their browser context before their servers, so that no page reconnects to a
+ * server while it stops.
+ */
 export async function startRelay(featuresFile: string, options: { tokens?: string[] } = {}): Promise<RelayUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'flagcast-e2e-'));
   const file = join(dir, 'features.yml');
   await writeFile(file, await readFile(featuresFile));
-  const relay = await createRelay({ file, port: 0, host: '127.0.0.1', corsOrigins: ['*'], logLevel: 'silent', heartbeatMs: 1000, ...options });
+  const relay = await createRelay({ file, port: 0, host: '127.0.0.1', corsOrigins: ['*'], logLevel: 'silent', heartbeatMs: 1000, ...options }).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url: relay.url,
     relay,
@@ -32,7 +40,10 @@ export async function startRelay(featuresFile: string, options: { tokens?: strin
       await writeFile(temp, text);
       await rename(temp, file);
     },
-    close: () => relay.close(),
+    async close() {
+      await relay.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -66,6 +66,7 @@ test("Flipt's browser SDK loads from the relay cross-origin and agrees with the 
     expect(after).toEqual(await relayAnswers(relay.url));
     expect(after).not.toEqual(answers);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -81,6 +82,7 @@ test("with a client token: the SDK's Authorization header passes the preflight",
     await expect(page.locator('#status')).toHaveText('ready', { timeout: 15_000 });
     expect(await pageAnswers(page)).toEqual(await relayAnswers(relay.url, { authorization: 'Bearer s3cret' }));
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

@@ -50,6 +50,7 @@ test('flag values, then every change through the SSE stream: an attachment-only 
     expect(changed).toEqual([['banner'], ['banner']]);
     expect(await openSseStreams(relay.url)).toBe(1);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
     await rm(built, { recursive: true, force: true });
@@ -69,6 +70,7 @@ test('targeting: the context reaches the relay (segment match, OFREP reason)', a
     const rest = await (await fetch(`${relay.url}/evaluate/v1/boolean`, { method: 'POST', body: JSON.stringify({ namespaceKey: 'web', flagKey: 'dark-mode', entityId: 'user-1', context: { plan: 'beta' } }) })).json();
     await expect(page.locator('#dark')).toHaveText(String(rest.enabled));
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
     await rm(built, { recursive: true, force: true });

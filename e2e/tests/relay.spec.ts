@@ -43,6 +43,7 @@ test('live updates: 20 edits, each on the page within a second (p50/p95 printed)
     console.log(`file write → DOM change over ${latencies.length} edits: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
     expect(p95).toBeLessThan(1000);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -62,11 +63,13 @@ test('relay restart: the page reconnects and resyncs, with one stream per page',
     await expect(page.locator('#connection')).not.toHaveText('open');
     await relay.write(original.replace('- variant: violet', '- variant: teal'));
     const restarted = await createRelay({ file: relay.file, port, host: '127.0.0.1', corsOrigins: ['*'], logLevel: 'silent', heartbeatMs: 1000 });
-    relay = { ...relay, relay: restarted, close: () => restarted.close() };
+    const first = relay; // its close() also removes the temporary flag file
+    relay = { ...relay, relay: restarted, close: () => restarted.close().then(() => first.close()) };
     await expect(page.locator('#accent')).toHaveText('teal', { timeout: 15_000 });
     await expect(page.locator('#connection')).toHaveText('open');
     expect(await openStreams(relay.url)).toBe(1);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -87,6 +90,7 @@ test('auth: without the token the page shows a clear error; with it, flags work'
     await expect(page.locator('#accent')).toHaveText('violet');
     await expect(page.locator('#error')).toHaveText('none');
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -107,6 +111,7 @@ test('a bad edit (invalid YAML) keeps the last good values; fixing the file upda
     await relay.write(original.replace('- variant: violet', '- variant: teal'));
     await expect(page.locator('#accent')).toHaveText('teal', { timeout: 2000 });
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
