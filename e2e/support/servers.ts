@@ -7,6 +7,9 @@ import { createRelay, type Relay } from '@flagcast/relay';
 
 export const repo = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Bound on a test's own requests to its servers (the page's are bounded by the test's expectations). */
+export const REQUEST_TIMEOUT_MS = 5000;
+
 export interface RelayUnderTest {
   url: string;
   relay: Relay;
@@ -49,7 +52,7 @@ export async function startRelay(featuresFile: string, options: { tokens?: strin
 
 /** Streams the relay holds open now, all formats together (its `/metrics`). */
 export async function openStreams(relayUrl: string): Promise<number> {
-  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  const text = await (await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).text();
   return [...text.matchAll(/^flagcast_relay_open_streams\{[^}]*\} (\d+)$/gm)].reduce((sum, [, n]) => sum + Number(n), 0);
 }
 
@@ -75,8 +78,11 @@ export async function startStatic(mounts: Record<string, string>, headers: Recor
     for (const [prefix, dir] of Object.entries(mounts)) {
       if (!path.startsWith(prefix)) continue;
       if (path === prefix && extname(dir)) {
-        res.writeHead(200, { 'content-type': TYPES[extname(dir)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-        res.end(await readFile(dir));
+        // A mounted file that is missing (packages not built) answers 500 naming it; it must not
+        // become an unhandled rejection that ends the test run.
+        const body = await readFile(dir).catch((error: Error) => error);
+        if (body instanceof Error) res.writeHead(500, { 'content-type': 'text/plain' }).end(`${path}: ${body.message}`);
+        else res.writeHead(200, { 'content-type': TYPES[extname(dir)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
         return;
       }
       const relative = normalize(path.slice(prefix.length) || 'index.html').replace(/^([/\\])+/, '');

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createRelay } from '@flagcast/relay';
-import { openStreams, repo, startRelay, startStatic } from '../support/servers';
+import { REQUEST_TIMEOUT_MS, openStreams, repo, startRelay, startStatic } from '../support/servers';
 
 const example = join(repo, 'examples/script-tag');
 const features = join(example, 'features.yml');
@@ -104,7 +104,7 @@ test('a bad edit (invalid YAML) keeps the last good values; fixing the file upda
     await expect(page.locator('#accent')).toHaveText('violet');
     const original = await readFile(relay.file, 'utf8');
     await relay.write(`${original.replace('- variant: violet', '- variant: teal')}\n  this: is: not: yaml: [\n`);
-    await expect.poll(async () => (await (await fetch(`${relay.url}/healthz`)).json()).sources?.[0]?.ok).toBe(false);
+    await expect.poll(async () => (await (await fetch(`${relay.url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).json()).sources?.[0]?.ok).toBe(false);
     await page.waitForTimeout(300);
     await expect(page.locator('#accent')).toHaveText('violet');
     await expect(page.locator('#status')).toHaveText('ready');
