@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromiumLaunch.mjs';
 
-// Debian's Chromium, never a downloaded browser (see TOOLCHAIN.md). The flags keep it quiet on
-// a closed network. Each test starts its own relay and static server on loopback.
+// Debian's Chromium, never a downloaded browser (support/chromiumLaunch.mjs). Each test starts
+// its own relay and static server on loopback.
 export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
@@ -11,8 +12,8 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
     },
   },
 });

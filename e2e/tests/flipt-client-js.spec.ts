@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { repo, startRelay, startStatic } from '../support/servers';
+import { REQUEST_TIMEOUT_MS, repo, startRelay, startStatic } from '../support/servers';
 
 // Flipt's own browser SDK (@flipt-io/flipt-client-js 0.5.1, its browser build) in Chromium,
 // loading its snapshot from the relay cross-origin. It always sends
@@ -28,7 +28,7 @@ const requests: Request[] = ['user-1', 'user-2', 'user-3', 'user-4', 'user-5', '
 
 /** The relay's own answers (POST /evaluate/v1/batch), shaped as the browser SDK's results. */
 async function relayAnswers(relayUrl: string, headers: Record<string, string> = {}): Promise<unknown[]> {
-  const res = await fetch(`${relayUrl}/evaluate/v1/batch`, { method: 'POST', headers, body: JSON.stringify({ requests: requests.map(({ boolean: _b, ...r }) => ({ namespaceKey: 'web', ...r })) }) });
+  const res = await fetch(`${relayUrl}/evaluate/v1/batch`, { method: 'POST', headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), body: JSON.stringify({ requests: requests.map(({ boolean: _b, ...r }) => ({ namespaceKey: 'web', ...r })) }) });
   const body = (await res.json()) as { responses: Record<string, Record<string, unknown>>[] };
   return body.responses.map((item) => {
     const { requestId: _i, requestDurationMillis: _d, timestamp: _t, variantAttachment, ...rest } = (item['booleanResponse'] ?? item['variantResponse'])!;
@@ -66,6 +66,7 @@ test("Flipt's browser SDK loads from the relay cross-origin and agrees with the 
     expect(after).toEqual(await relayAnswers(relay.url));
     expect(after).not.toEqual(answers);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -81,6 +82,7 @@ test("with a client token: the SDK's Authorization header passes the preflight",
     await expect(page.locator('#status')).toHaveText('ready', { timeout: 15_000 });
     expect(await pageAnswers(page)).toEqual(await relayAnswers(relay.url, { authorization: 'Bearer s3cret' }));
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

@@ -55,7 +55,7 @@ test('the PWA opens and evaluates offline after one visit, says so, and catches 
     await expect(page.locator('#accent')).toHaveText('teal', { timeout: 5000 });
     await expect(page.locator('#source')).toHaveText('network');
   } finally {
-    await context.setOffline(false);
+    await context.close();
     await site.close();
     await relay.close();
   }

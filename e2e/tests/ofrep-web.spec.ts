@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { build } from 'esbuild';
-import { repo, startRelay, startStatic } from '../support/servers';
+import { REQUEST_TIMEOUT_MS, repo, startRelay, startStatic } from '../support/servers';
 
 // OpenFeature's real OFREP web provider (@openfeature/ofrep-web-provider 0.4.3, web SDK
 // 1.10.0) in Chromium, against the relay's OFREP endpoints: bulk evaluation with ETags, and
@@ -17,7 +17,7 @@ async function bundle(): Promise<string> {
 }
 
 async function openSseStreams(relayUrl: string): Promise<number> {
-  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  const text = await (await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).text();
   return Number(/^flagcast_relay_open_streams\{format="sse"\} (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
@@ -50,6 +50,7 @@ test('flag values, then every change through the SSE stream: an attachment-only 
     expect(changed).toEqual([['banner'], ['banner']]);
     expect(await openSseStreams(relay.url)).toBe(1);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
     await rm(built, { recursive: true, force: true });
@@ -66,9 +67,10 @@ test('targeting: the context reaches the relay (segment match, OFREP reason)', a
     await expect(page.locator('#banner')).toHaveText('red');
     await expect(page.locator('#reason')).toHaveText('TARGETING_MATCH');
     // The boolean flag's threshold, as the relay's own REST API evaluates it for this user.
-    const rest = await (await fetch(`${relay.url}/evaluate/v1/boolean`, { method: 'POST', body: JSON.stringify({ namespaceKey: 'web', flagKey: 'dark-mode', entityId: 'user-1', context: { plan: 'beta' } }) })).json();
+    const rest = await (await fetch(`${relay.url}/evaluate/v1/boolean`, { method: 'POST', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), body: JSON.stringify({ namespaceKey: 'web', flagKey: 'dark-mode', entityId: 'user-1', context: { plan: 'beta' } }) })).json();
     await expect(page.locator('#dark')).toHaveText(String(rest.enabled));
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
     await rm(built, { recursive: true, force: true });

@@ -50,6 +50,7 @@ test('the OpenFeature demo: a live edit re-renders only the card reading that fl
     await expect(page.getByTestId('status')).toHaveText('STALE');
     await expect(page.getByTestId('theme-variant')).toHaveText('dusk'); // the last flags stay
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

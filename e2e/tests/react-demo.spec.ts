@@ -48,6 +48,7 @@ test('the demo: a flag change re-renders only the components that read it, once'
     await expect(page.locator('.cell[data-variant="control"]')).toHaveCount(0);
     expect((await renders(page))['rollout']).toBe(before['rollout']);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -69,6 +70,7 @@ test('the demo: switching the simulated user re-targets the banner', async ({ pa
     await page.getByTestId('user-age').fill('17');
     await expect(page.getByTestId('promo-banner-text')).toBeHidden();
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -94,6 +96,7 @@ test('the demo: the exposure log shows each value served once, and again when it
     await page.waitForTimeout(300);
     expect(await count()).toBe(105);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createRelay } from '@flagcast/relay';
-import { openStreams, repo, startRelay, startStatic } from '../support/servers';
+import { REQUEST_TIMEOUT_MS, openStreams, repo, startRelay, startStatic } from '../support/servers';
 
 const example = join(repo, 'examples/script-tag');
 const features = join(example, 'features.yml');
@@ -43,6 +43,7 @@ test('live updates: 20 edits, each on the page within a second (p50/p95 printed)
     console.log(`file write → DOM change over ${latencies.length} edits: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
     expect(p95).toBeLessThan(1000);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -62,11 +63,13 @@ test('relay restart: the page reconnects and resyncs, with one stream per page',
     await expect(page.locator('#connection')).not.toHaveText('open');
     await relay.write(original.replace('- variant: violet', '- variant: teal'));
     const restarted = await createRelay({ file: relay.file, port, host: '127.0.0.1', corsOrigins: ['*'], logLevel: 'silent', heartbeatMs: 1000 });
-    relay = { ...relay, relay: restarted, close: () => restarted.close() };
+    const first = relay; // its close() also removes the temporary flag file
+    relay = { ...relay, relay: restarted, close: () => restarted.close().then(() => first.close()) };
     await expect(page.locator('#accent')).toHaveText('teal', { timeout: 15_000 });
     await expect(page.locator('#connection')).toHaveText('open');
     expect(await openStreams(relay.url)).toBe(1);
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -87,6 +90,7 @@ test('auth: without the token the page shows a clear error; with it, flags work'
     await expect(page.locator('#accent')).toHaveText('violet');
     await expect(page.locator('#error')).toHaveText('none');
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }
@@ -100,13 +104,14 @@ test('a bad edit (invalid YAML) keeps the last good values; fixing the file upda
     await expect(page.locator('#accent')).toHaveText('violet');
     const original = await readFile(relay.file, 'utf8');
     await relay.write(`${original.replace('- variant: violet', '- variant: teal')}\n  this: is: not: yaml: [\n`);
-    await expect.poll(async () => (await (await fetch(`${relay.url}/healthz`)).json()).sources?.[0]?.ok).toBe(false);
+    await expect.poll(async () => (await (await fetch(`${relay.url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).json()).sources?.[0]?.ok).toBe(false);
     await page.waitForTimeout(300);
     await expect(page.locator('#accent')).toHaveText('violet');
     await expect(page.locator('#status')).toHaveText('ready');
     await relay.write(original.replace('- variant: violet', '- variant: teal'));
     await expect(page.locator('#accent')).toHaveText('teal', { timeout: 2000 });
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

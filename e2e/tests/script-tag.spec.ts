@@ -24,6 +24,7 @@ test('the script-tag page evaluates flags from the relay and updates live on a f
     await expect(page.locator('#banner')).toBeHidden();
     expect(Date.now() - written).toBeLessThan(1000 + 500); // within a second, plus assertion polling
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

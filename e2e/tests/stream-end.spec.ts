@@ -27,6 +27,7 @@ test('a stream that sends a refetchEvaluation, an error event and ends is reconn
     await expect(page.locator('#banner')).toHaveText('false');
     expect(problems).toEqual([]);
   } finally {
+    await page.context().close();
     await site.close();
     await flipt.close();
   }

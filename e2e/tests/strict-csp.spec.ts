@@ -42,6 +42,7 @@ test('the IIFE build evaluates and streams under a strict Content-Security-Polic
     await expect(page.locator('#eval')).toHaveText('EvalError');
     await expect(page.locator('#wasm')).toHaveText('CompileError');
   } finally {
+    await page.context().close();
     await site.close();
     await relay.close();
   }

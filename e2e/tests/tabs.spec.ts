@@ -24,7 +24,8 @@ test.beforeEach(async () => {
   original = await readFile(relay.file, 'utf8');
   accent = 'violet';
 });
-test.afterEach(async () => {
+test.afterEach(async ({ context }) => {
+  await context.close();
   await site.close();
   await relay.close();
 });
