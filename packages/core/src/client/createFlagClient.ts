@@ -167,6 +167,7 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
         heartbeatMs: options.tabHeartbeatMs ?? 5_000,
         leaderTimeoutMs: options.tabLeaderTimeoutMs ?? 20_000,
         environment: seams.tabEnvironment,
+        after: cacheRead,
       });
     }
     else network.start();

@@ -18,6 +18,8 @@ export interface SharedConnectionConfig {
   heartbeatMs: number;
   leaderTimeoutMs: number;
   environment?: TabEnvironment | undefined;
+  /** Joins the election once this settles (the cache read: its IndexedDB requests go first). */
+  after?: Promise<unknown> | undefined;
 }
 
 export interface SharedConnection {
@@ -291,10 +293,12 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
     network.start();
   }
 
-  void env.hash(`${config.key}\n${config.authorization ?? ''}`).then((hash) => {
-    name = `flagcast:${hash.slice(0, 32)}`;
-    join();
-  });
+  void Promise.resolve(config.after)
+    .then(() => env.hash(`${config.key}\n${config.authorization ?? ''}`))
+    .then((hash) => {
+      name = `flagcast:${hash.slice(0, 32)}`;
+      join();
+    });
 
   return {
     publishSnapshot(snapshot) {
