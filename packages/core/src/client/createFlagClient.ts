@@ -13,7 +13,7 @@ import { toEvaluationContext } from './evaluationContext.js';
 import { createExposures } from './exposures.js';
 import { createWarnings } from './warnings.js';
 import { attachBindings } from './bindings.js';
-import type { FlagClient, FlagClientOptions } from './clientTypes.js';
+import type { FlagClient, FlagClientOptions, FlagClientState } from './clientTypes.js';
 
 /**
  * A live client for one namespace: evaluates from a bootstrap snapshot or the cache before the
@@ -175,19 +175,10 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
   if (options.autoStart !== false) start();
 
   const requireEngine = (): Engine => store.getEngine() ?? (() => { throw new EvaluationError('NOT_READY', 'no snapshot yet: await client.ready()'); })();
-  const state = () => store.getState();
   const serve = createExposures(options.onExposure);
 
   // For the React and OpenFeature bindings (exposures after commit, missing flags), not an API.
-  return attachBindings<FlagClient>({
-    get status() { return state().status; },
-    get source() { return state().source; },
-    get connection() { return state().connection; },
-    get transport() { return state().transport; },
-    get role() { return state().role; },
-    get error() { return state().error; },
-    get digest() { return state().digest; },
-    get updatedAt() { return state().updatedAt; },
+  const client = {
     ready: (ready) => store.ready(ready?.timeoutMs ?? options.readyTimeoutMs ?? 30_000, describe),
     subscribe: store.subscribe,
     getState: store.getState,
@@ -227,15 +218,13 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
       tabs?.close();
       network.stop();
     },
-  }, {
-    serve,
-    warn,
-    describe,
-    subscribeFlag: store.subscribeFlag,
-    versionOf: store.versionOf,
-    getInitialState: store.getInitialState,
-  });
+  } as Omit<FlagClient, keyof FlagClientState>;
+  // The state's fields, read through: `client.status` is `client.getState().status`.
+  for (const field of STATE_FIELDS) Object.defineProperty(client, field, { get: () => store.getState()[field], enumerable: true });
+  return attachBindings(client as FlagClient, { ...store, serve, warn, describe });
 }
+
+const STATE_FIELDS = ['status', 'source', 'connection', 'transport', 'role', 'error', 'digest', 'updatedAt'] as const;
 
 /** Connection attempts in a row that failed before the client says so (once). */
 const FAILURES_WORTH_SAYING = 3;
