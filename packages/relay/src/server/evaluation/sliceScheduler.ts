@@ -69,7 +69,8 @@ export class SliceScheduler {
   private turn(): void {
     this.scheduled = false;
     const deadline = performance.now() + this.options.turnBudgetMs;
-    while (this.jobs.length > 0 && performance.now() < deadline) {
+    // At least one slice a turn, however small the budget: every loop moves on.
+    for (let first = true; this.jobs.length > 0 && (first || performance.now() < deadline); first = false) {
       const job = this.jobs.shift()!;
       if (job.signal?.aborted) {
         job.reject(job.signal.reason);
