@@ -2,6 +2,7 @@
 // `flags` list are limited (400 in each API's error shape, naming the limit), a refused batch
 // counts once in the metrics, and a bulk over a large namespace is evaluated in slices, so
 // other requests (/healthz) are answered while it runs.
+import { request } from 'node:http';
 import type { Snapshot } from '@flagcast/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertFlagFiles, createRelay, type Relay, type Source, type SourceState } from '../src/index.js';
@@ -126,24 +127,31 @@ describe('OFREP flags list', () => {
 
 describe('a bulk over a large namespace', () => {
   it('is answered whole, while /healthz keeps being answered during it', async () => {
-    const MIN_HEALTH_ANSWERS = 10;
-    let done = false;
-    const bulks = Promise.all(
-      [1, 2].map(() => post(`${relay.url}/ofrep/v1/evaluate/flags`, { context: { targetingKey: 'u1' } }, { 'x-flipt-namespace': 'large' })),
-    ).finally(() => (done = true));
-    // One /healthz after another on its own connections, for as long as the bulks run. Were a
-    // bulk evaluated in one go, none would be answered while it ran.
+    const MIN_HEALTH_ANSWERS = 5;
+    // From the moment the bulk request is sent until its answer's headers arrive (the relay
+    // writes them once the bulk is evaluated), /healthz is asked one request after another.
+    // Were the bulk evaluated in one go, none but those already under way could be answered.
+    let evaluating = true;
+    const bulk = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${relay.url}/ofrep/v1/evaluate/flags`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-flipt-namespace': 'large' } }, (res) => {
+        evaluating = false;
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ context: { targetingKey: 'u1' } }));
+    });
     let answered = 0;
-    while (!done) {
+    while (evaluating) {
       const health = await get(`${relay.url}/healthz`);
-      if (!done && health.status === 200) answered++;
+      if (evaluating && health.status === 200) answered++;
     }
-    for (const bulk of await bulks) {
-      expect(bulk.status).toBe(200);
-      const flags = bulk.json['flags'] as { key: string; variant: string }[];
-      expect(flags.length).toBe(LARGE_NAMESPACE_FLAGS);
-      expect(flags.every((f) => f.variant === 'blue')).toBe(true);
-    }
+    const { status, text } = await bulk;
+    expect(status).toBe(200);
+    const flags = (JSON.parse(text) as { flags: { key: string; variant: string }[] }).flags;
+    expect(flags.length).toBe(LARGE_NAMESPACE_FLAGS);
+    expect(flags.every((f) => f.variant === 'blue')).toBe(true);
     expect(answered).toBeGreaterThanOrEqual(MIN_HEALTH_ANSWERS);
   });
 });
