@@ -70,6 +70,9 @@ describe('batch size', () => {
   it("refuses a batch over the limit with Flipt's 400, naming the limit; accepts one at the limit", async () => {
     const over = await post(`${relay.url}/evaluate/v1/batch`, { requests: Array.from({ length: 1001 }, () => item('banner')) });
     expect(over).toEqual({ status: 400, json: { code: 3, message: 'batch of 1001 requests exceeds the limit of 1000 requests per batch', details: [] } });
+    // A key written with escapes is not seen by the byte scan; the parsed batch is checked too.
+    const escaped = `{"requ\\u0065sts":[${Array(1001).fill('{}').join(',')}]}`;
+    expect((await post(`${relay.url}/evaluate/v1/batch`, escaped)).json).toEqual(over.json);
     const at = await post(`${relay.url}/evaluate/v1/batch`, { requests: Array.from({ length: 1000 }, () => item('banner')) });
     expect(at.status).toBe(200);
     expect((at.json['responses'] as unknown[]).length).toBe(1000);

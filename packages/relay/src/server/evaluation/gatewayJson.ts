@@ -6,6 +6,8 @@
  * against Flipt fail against the relay, or the reverse.
  */
 
+import { countArrayItems } from './countArrayItems.js';
+
 /** A body Flipt's gateway would refuse (HTTP 400, gRPC InvalidArgument); `message` is Flipt's. */
 export class GatewayDecodeError extends Error {
   override readonly name = 'GatewayDecodeError';
@@ -158,16 +160,20 @@ const BATCH_REQUEST: MessageSpec = {
   },
 };
 
+function checkBatchSize(items: number | undefined, maxItems: number): void {
+  if (items !== undefined && items > maxItems) throw new GatewayDecodeError(`batch of ${items} requests exceeds the limit of ${maxItems} requests per batch`);
+}
+
 /**
- * Decodes a batch of at most `maxItems` requests. The count is checked before the items are
- * decoded, so a body of a few hundred thousand `{}` costs no more than its parse.
+ * Decodes a batch of at most `maxItems` requests. The items are counted on the raw bytes before
+ * the body is parsed, so a body of a few hundred thousand `{}` costs a scan, not a parse; and
+ * again once parsed (a key written with escapes escapes the scan).
  */
 export function decodeBatchRequest(body: Buffer, maxItems = Infinity): FliptBatchRequest {
+  checkBatchSize(countArrayItems(body, 'requests'), maxItems);
   const value = parseBody(body);
   const requests = isObject(value) ? value['requests'] : undefined;
-  if (Array.isArray(requests) && requests.length > maxItems) {
-    throw new GatewayDecodeError(`batch of ${requests.length} requests exceeds the limit of ${maxItems} requests per batch`);
-  }
+  checkBatchSize(Array.isArray(requests) ? requests.length : undefined, maxItems);
   return decodeMessage(value, BATCH_REQUEST) as FliptBatchRequest;
 }
 
