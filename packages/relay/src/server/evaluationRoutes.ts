@@ -95,7 +95,7 @@ export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: 
       res.writeHead(304, headers).end();
       return;
     }
-    const data = Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
+    const data = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
     res.writeHead(reply.status, { ...headers, 'content-type': 'application/json', 'content-length': data.length });
     res.end(data);
   };
