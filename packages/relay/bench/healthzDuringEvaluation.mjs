@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// pnpm bench:relay (fourth part) [-- --clients 16 --rounds 2 --flags 20000]
-// How long /healthz takes to answer while clients send the largest evaluation requests the
-// relay accepts, and how much memory the relay takes meanwhile. The built CLI runs in its own
+// pnpm bench:relay (third part), or node bench/healthzDuringEvaluation.mjs [--concurrent 16 --rounds 2 --flags 20000]
+// How long /healthz takes to answer while clients send the largest evaluation requests a body
+// may hold (1 MiB), and how much memory the relay takes meanwhile. The built CLI runs in its own
 // process; /healthz is probed open-loop from another process (a request every 5 ms, so a
-// stalled event loop shows in every request it delays). Three loads, each `clients` concurrent
-// requests, `rounds` times:
+// stalled event loop shows in every request it delays). Three loads:
 //   batch       POST /evaluate/v1/batch, 1 MiB of `{}` items (about 350,000);
 //   ofrep-keys  POST /ofrep/v1/evaluate/flags with a 1 MiB `flags` list (about 520,000 keys);
 //   ofrep-bulk  POST /ofrep/v1/evaluate/flags on a namespace of `flags` flags (every flag).
+// `concurrent` requests at once (16), `rounds` times (2).
 // Needs `pnpm -r build` first.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -113,9 +113,9 @@ async function idleBaseline(relay) {
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   strict: false,
-  options: { clients: { type: 'string', default: '16' }, rounds: { type: 'string', default: '2' }, flags: { type: 'string', default: '20000' } },
+  options: { concurrent: { type: 'string', default: '16' }, rounds: { type: 'string', default: '2' }, flags: { type: 'string', default: '20000' } },
 });
-const shape = { clients: Number(values.clients), rounds: Number(values.rounds) };
+const shape = { clients: Number(values.concurrent), rounds: Number(values.rounds) };
 const dir = mkdtempSync(join(tmpdir(), 'relay-bench-evaluation-load-'));
 try {
   const batch = batchBody();

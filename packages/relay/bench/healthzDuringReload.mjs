@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm bench:relay (third part) [-- --flags 20000 --reloads 3]
+// pnpm bench:relay (last part) [-- --flags 20000 --reloads 3]
 // How long /healthz takes to answer while the relay reloads a large flag file (20,000 flags by
 // default). The built CLI runs in its own process;
 // /healthz is probed open-loop (a request every 5 ms whether or not the last one came back, so

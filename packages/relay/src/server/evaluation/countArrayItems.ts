@@ -17,7 +17,7 @@ function sameBytes(json: Uint8Array, start: number, end: number, wanted: Uint8Ar
 /**
  * The number of elements of the array that a JSON object holds under `key` (the first such
  * key, written without escapes), counted on the raw bytes without parsing them; undefined when
- * there is none. Parsing 1 MiB of `{}` items takes a hundred times longer than this scan, so a
+ * there is none. Parsing 1 MiB of `{}` items takes tens of times longer than this scan, so a
  * body far over a limit is refused before it is parsed. Meaningful for valid JSON only: the
  * parser refuses any other body, and decides whenever this answers undefined.
  */
