@@ -1,41 +1,18 @@
 #!/usr/bin/env node
-// pnpm bench:relay (third part) [-- --flags 20000 --reloads 3]
+// pnpm bench:relay (last part) [-- --flags 20000 --reloads 3]
 // How long /healthz takes to answer while the relay reloads a large flag file (20,000 flags by
 // default). The built CLI runs in its own process;
 // /healthz is probed open-loop (a request every 5 ms whether or not the last one came back, so
 // a stalled event loop shows as many slow answers, not as one), from the rename of a new file
 // until an SSE client has the change. Needs `pnpm -r build` first.
-import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, get } from 'node:http';
+import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { probe, rssMb } from './healthzProbe.mjs';
+import { flagFile } from './largeFlagFile.mjs';
 import { percentile, startRelay } from './startRelay.mjs';
-
-const PROBE_EVERY_MS = 5;
-
-const flagFile = (count, rev) => {
-  let text = 'version: "1.6"\nflags:\n';
-  for (let i = 0; i < count; i++) {
-    text += `  - key: flag-${i}
-    name: Flag ${i}
-    enabled: true
-    variants: [{key: a, default: ${rev % 2 === 0}}, {key: b, attachment: {rev: ${rev}, i: ${i}}}]
-    rules:
-      - segment: beta
-        distributions: [{variant: a, rollout: 50}, {variant: b, rollout: 50}]
-`;
-  }
-  return `${text}segments:
-  - key: beta
-    name: Beta
-    match_type: ALL_MATCH_TYPE
-    constraints: [{type: STRING_COMPARISON_TYPE, property: plan, operator: eq, value: beta}]
-`;
-};
-
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 /** An SSE client that calls `onChange` with each etag after the first event. */
 function openStream({ host, port }, onChange) {
@@ -53,44 +30,6 @@ function openStream({ host, port }, onChange) {
     });
     socket.on('error', reject);
   });
-}
-
-/** Probes /healthz every PROBE_EVERY_MS until stopped; resolves with the latencies (ms). */
-function probe({ host, port }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies = [];
-  let failures = 0;
-  let stopped = false;
-  const pending = new Set();
-  const fire = () => {
-    const start = performance.now();
-    const done = new Promise((resolve) => {
-      const req = get({ host, port, path: '/healthz', agent, timeout: 60_000 }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - start);
-          else failures++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        failures++;
-        resolve();
-      });
-    });
-    pending.add(done);
-    void done.then(() => pending.delete(done));
-  };
-  const timer = setInterval(() => !stopped && fire(), PROBE_EVERY_MS);
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await Promise.all(pending);
-      agent.destroy();
-      return { latencies, failures };
-    },
-  };
 }
 
 /** Reloads a `flags`-flag file `reloads` times while probing /healthz; prints the figures. */

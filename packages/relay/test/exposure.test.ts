@@ -1,6 +1,7 @@
 // What the relay shows to whom: CORS rules (`*` without credentials, listed origins with them,
 // refused origins logged once with the option that allows them), health and metrics never
-// readable cross-origin, and served on their own port when asked.
+// readable cross-origin, served on their own port when asked, and shown on the main port to
+// token holders only when the relay has tokens.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,31 @@ describe('admin port', () => {
       expect(JSON.parse((await get(`${relay.adminUrl}/healthz`)).body.toString())).toMatchObject({ ok: true, sources: [{ namespaces: 1 }] });
       expect((await get(relay.url + SNAPSHOT)).status).toBe(200);
       expect((await get(relay.adminUrl + SNAPSHOT)).status).toBe(404);
+    });
+  });
+});
+
+describe('health and metrics with tokens', () => {
+  it('show only the health verdict, and no metrics, without a token on the main port; everything with one, and on the admin port', async () => {
+    await withRelay({ tokens: ['s3cret'] }, async (relay) => {
+      const anonymous = await get(`${relay.url}/healthz`);
+      expect(anonymous.status).toBe(200);
+      expect(JSON.parse(anonymous.body.toString())).toEqual({ ok: true });
+      expect(anonymous.body.toString()).not.toContain(dir);
+      for (const authorization of [undefined, 'Bearer wrong']) {
+        const metrics = await get(`${relay.url}/metrics`, authorization ? { authorization } : {});
+        expect(metrics.status).toBe(401);
+        expect(JSON.parse(metrics.body.toString())).toEqual({ code: 16, message: 'request was not authenticated', details: [] });
+      }
+      const auth = { authorization: 'Bearer s3cret' };
+      expect(JSON.parse((await get(`${relay.url}/healthz`, auth)).body.toString())).toMatchObject({ ok: true, streams: 0, sources: [{ namespaces: 1 }] });
+      const metrics = await get(`${relay.url}/metrics`, auth);
+      expect(metrics.status).toBe(200);
+      expect(metrics.body.toString()).toMatch(/^flagcast_relay_source_up\{source="[^"]+"\} 1$/m);
+    });
+    await withRelay({ tokens: ['s3cret'], adminPort: 0 }, async (relay) => {
+      expect(JSON.parse((await get(`${relay.adminUrl}/healthz`)).body.toString())).toMatchObject({ ok: true, sources: [{ namespaces: 1 }] });
+      expect((await get(`${relay.adminUrl}/metrics`)).status).toBe(200);
     });
   });
 });

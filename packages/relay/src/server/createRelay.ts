@@ -70,6 +70,10 @@ export interface RelayOptions {
   settleMs?: number;
   /** Flag files larger than this are refused (default 8 MiB). */
   maxFileBytes?: number;
+  /** Requests a `POST /evaluate/v1/batch` may hold; larger batches get 400 (default 1 000). */
+  maxBatchItems?: number;
+  /** Keys an OFREP bulk's `flags` context entry may list; longer lists get 400 (default 1 000). */
+  maxOfrepFlags?: number;
   logLevel?: LogLevel;
   logger?: Logger;
 }
@@ -217,6 +221,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     cors: (req) => cors.headers(req),
     metrics,
     logger,
+    ...(options.maxBatchItems === undefined ? {} : { maxBatchItems: options.maxBatchItems }),
+    ...(options.maxOfrepFlags === undefined ? {} : { maxOfrepFlags: options.maxOfrepFlags }),
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse, surface: Surface): string => {
@@ -255,12 +261,21 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       return r.name;
     }
 
+    // With tokens, the main port shows details (file paths, upstream URLs, errors) to token
+    // holders only: others get the health verdict, which probes need, and no metrics. The admin
+    // port is reachable only where it was put, and shows everything.
+    const detailed = () => surface === 'admin' || authorized(req, tokens);
     if (r.name === 'healthz') {
       const states = sources.map((s) => s.state());
-      sendJson(res, 200, { ok: states.every((s) => s.ok), streams: hub.size, sources: states }, { ...corsHeaders, 'cache-control': 'no-store' });
+      const ok = states.every((s) => s.ok);
+      sendJson(res, 200, detailed() ? { ok, streams: hub.size, sources: states } : { ok }, { ...corsHeaders, 'cache-control': 'no-store' });
       return r.name;
     }
     if (r.name === 'metrics') {
+      if (!detailed()) {
+        sendError(res, 401, GrpcCode.Unauthenticated, 'request was not authenticated', corsHeaders);
+        return r.name;
+      }
       metrics.render({ openStreams: hub.countByFormat(), sources: sources.map((s) => s.state()) }).then(
         (body) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(body),
         (err: unknown) => sendError(res, 500, 13, `metrics failed: ${String(err)}`),

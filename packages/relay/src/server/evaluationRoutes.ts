@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { evaluateBatch, evaluateSingle, FliptApiError, type Reply } from './evaluation/fliptEvaluation.js';
 import { BodyReadError, readBody } from './evaluation/readBody.js';
+import { SliceScheduler } from './evaluation/sliceScheduler.js';
 import type { SnapshotView } from './evaluation/snapshotView.js';
 import { GrpcCode } from './httpUtil.js';
 import type { Logger } from './logger.js';
@@ -19,7 +20,17 @@ export interface EvaluationRoutesOptions {
   maxBodyBytes?: number;
   /** Time a client has to send its body (default 10 000 ms). */
   bodyTimeoutMs?: number;
+  /** Requests a `POST /evaluate/v1/batch` may hold (default 1 000). */
+  maxBatchItems?: number;
+  /** Keys an OFREP bulk's `flags` context entry may list (default 1 000). */
+  maxOfrepFlags?: number;
 }
+
+/** Largest batch, and longest OFREP `flags` list, by default: far above what SDKs send, far below what stalls the relay. */
+export const DEFAULT_MAX_BATCH_ITEMS = 1000;
+export const DEFAULT_MAX_OFREP_FLAGS = 1000;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 type Route =
   | { name: 'evaluate_boolean' | 'evaluate_variant' | 'evaluate_batch'; api: 'flipt' }
@@ -70,7 +81,11 @@ function failure(route: Route, status: number, code: number, message: string): R
  * and returns false for every other request (preflights included: the relay answers those).
  */
 export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const limits = { maxBytes: options.maxBodyBytes ?? 1024 * 1024, timeoutMs: options.bodyTimeoutMs ?? 10_000 };
+  const limits = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS };
+  const maxBatchItems = options.maxBatchItems ?? DEFAULT_MAX_BATCH_ITEMS;
+  const maxOfrepFlags = options.maxOfrepFlags ?? DEFAULT_MAX_OFREP_FLAGS;
+  // One scheduler for every batch and bulk of this relay: they share the event loop in turns.
+  const slices = new SliceScheduler();
   const { metrics, view } = options;
 
   const send = (req: IncomingMessage, res: ServerResponse, reply: OfrepReply) => {
@@ -80,12 +95,12 @@ export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: 
       res.writeHead(304, headers).end();
       return;
     }
-    const data = Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
+    const data = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
     res.writeHead(reply.status, { ...headers, 'content-type': 'application/json', 'content-length': data.length });
     res.end(data);
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, route: Route) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse, route: Route, signal: AbortSignal) => {
     if (req.method !== 'POST') {
       req.resume();
       res.setHeader('allow', 'POST, OPTIONS');
@@ -110,11 +125,12 @@ export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: 
       case 'evaluate_variant':
         return send(req, res, evaluateSingle(route.name === 'evaluate_boolean' ? 'boolean' : 'variant', { body, environmentHeader, view, record }));
       case 'evaluate_batch':
-        return send(req, res, evaluateBatch({ body, environmentHeader, view, record }));
+        return send(req, res, await evaluateBatch({ body, environmentHeader, view, record }, { maxItems: maxBatchItems, slices, signal }));
       case 'ofrep_flag':
       case 'ofrep_bulk': {
         const input = { body, environmentHeader, namespaceHeader: header(req, 'x-flipt-namespace'), view, record };
-        return send(req, res, route.name === 'ofrep_flag' ? evaluateOfrepFlag(route.key, input) : evaluateOfrepBulk(input, header(req, 'if-none-match')));
+        if (route.name === 'ofrep_flag') return send(req, res, evaluateOfrepFlag(route.key, input));
+        return send(req, res, await evaluateOfrepBulk(input, header(req, 'if-none-match'), { maxFlags: maxOfrepFlags, slices, signal }));
       }
     }
   };
@@ -122,8 +138,14 @@ export function createEvaluationRoutes(options: EvaluationRoutesOptions): (req: 
   return (req, res) => {
     const route = req.method === 'OPTIONS' ? undefined : match(req.url ?? '/');
     if (!route) return false;
-    res.once('close', () => metrics.countRequest(route.name, res.statusCode));
-    answer(req, res, route).catch((err: unknown) => {
+    // A client that goes away before its answer is written stops its batch or bulk.
+    const gone = new AbortController();
+    res.once('close', () => {
+      metrics.countRequest(route.name, res.statusCode);
+      if (!res.writableFinished) gone.abort(new Error(`client closed ${req.url} before its answer`));
+    });
+    answer(req, res, route, gone.signal).catch((err: unknown) => {
+      if (gone.signal.aborted) return;
       options.logger.error('evaluation failed', { error: err instanceof Error ? err.stack : String(err), url: req.url });
       if (res.headersSent) res.destroy();
       else send(req, res, failure(route, 500, 13, 'internal error'));

@@ -3,6 +3,8 @@ import { posix } from 'node:path';
 import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '@flagcast/core';
 import { GrpcCode } from '../httpUtil.js';
 import { decodeBatchRequest, decodeEvaluationRequest, GatewayDecodeError, type FliptEvaluationRequest } from './gatewayJson.js';
+import { ResultTally } from './resultTally.js';
+import type { SliceScheduler } from './sliceScheduler.js';
 import { engineFor, evaluateOne, resultOf, type EvaluationResult, type SnapshotView } from './snapshotView.js';
 
 /*
@@ -40,8 +42,8 @@ export interface FliptEvaluationInput {
   /** The `x-flipt-environment` header (first value), if any. */
   environmentHeader: string | undefined;
   view: SnapshotView;
-  /** Counts each flag evaluated (or refused) for the metrics. */
-  record(endpoint: EvaluationEndpoint, result: EvaluationResult): void;
+  /** Counts `n` (default 1) flags evaluated (or refused) for the metrics. */
+  record(endpoint: EvaluationEndpoint, result: EvaluationResult, n?: number): void;
 }
 
 /** Flipt's message when the header names an environment that is not served. */
@@ -125,36 +127,57 @@ export function evaluateSingle(endpoint: 'boolean' | 'variant', input: FliptEval
   }
 }
 
-/** `POST /evaluate/v1/batch`: one item per request, a missing flag or namespace as an error item. */
-export function evaluateBatch(input: FliptEvaluationInput): Reply {
+/** How a batch is bounded and run. */
+export interface BatchLimits {
+  /** Requests a batch may hold; a larger batch is refused with 400. */
+  maxItems: number;
+  /** Runs the items in slices, so a batch never holds the event loop for long. */
+  slices: SliceScheduler;
+  /** Aborted when the client goes away: the rest of the batch is dropped. */
+  signal?: AbortSignal;
+}
+
+/**
+ * `POST /evaluate/v1/batch`: one item per request, a missing flag or namespace as an error item.
+ * Items are evaluated, then serialized, in slices; the metrics are counted once per result.
+ */
+export async function evaluateBatch(input: FliptEvaluationInput, limits: BatchLimits): Promise<Reply> {
   const started = performance.now();
   try {
-    const batch = decodeBatchRequest(input.body);
-    const items = (batch.requests ?? []).map((request) => ({ request, found: resolve(request, input) }));
+    const batch = await limits.slices.run(() => decodeBatchRequest(input.body, limits.maxItems), limits.signal);
+    const requests = batch.requests ?? [];
+    const found: Resolved[] = new Array(requests.length);
+    await limits.slices.forEach(requests.length, (i) => (found[i] = resolve(requests[i]!, input)), limits.signal);
     const millis = performance.now() - started;
     const at = timestamp();
-    const responses = items.map(({ request, found }) => {
-      const response = found.kind === 'flag' ? found.response : undefined;
-      if (!response || response.type === 'ERROR_EVALUATION_RESPONSE_TYPE') {
-        input.record('batch', 'not_found');
-        return {
-          type: 'ERROR_EVALUATION_RESPONSE_TYPE',
-          errorResponse: { flagKey: request.flagKey ?? '', namespaceKey: request.namespaceKey ?? '', reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
-        };
-      }
-      // Items keep their own request id (empty when not given), as in Flipt.
-      const requestId = request.requestId ?? '';
-      if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
-        input.record('batch', resultOf(response.booleanEvaluationResponse.reason));
-        return { type: response.type, booleanResponse: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
-      }
-      input.record('batch', resultOf(response.variantEvaluationResponse.reason));
-      return { type: response.type, variantResponse: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
-    });
-    return { status: 200, body: { requestId: batch.requestId || randomUUID(), responses, requestDurationMillis: millis } };
+    const tally = new ResultTally();
+    const items: string[] = new Array(requests.length);
+    await limits.slices.forEach(requests.length, (i) => (items[i] = JSON.stringify(batchItem(requests[i]!, found[i]!, millis, at, tally))), limits.signal);
+    tally.recordWith((result, n) => input.record('batch', result, n));
+    // The same bytes as JSON.stringify of the whole body, built from the serialized items.
+    return { status: 200, body: `{"requestId":${JSON.stringify(batch.requestId || randomUUID())},"responses":[${items.join(',')}],"requestDurationMillis":${JSON.stringify(millis)}}` };
   } catch (err) {
     return refuse('batch', err, input);
   }
+}
+
+function batchItem(request: FliptEvaluationRequest, found: Resolved, millis: number, at: string, tally: ResultTally): unknown {
+  const response = found.kind === 'flag' ? found.response : undefined;
+  if (!response || response.type === 'ERROR_EVALUATION_RESPONSE_TYPE') {
+    tally.add('not_found');
+    return {
+      type: 'ERROR_EVALUATION_RESPONSE_TYPE',
+      errorResponse: { flagKey: request.flagKey ?? '', namespaceKey: request.namespaceKey ?? '', reason: 'NOT_FOUND_ERROR_EVALUATION_REASON' },
+    };
+  }
+  // Items keep their own request id (empty when not given), as in Flipt.
+  const requestId = request.requestId ?? '';
+  if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
+    tally.add(resultOf(response.booleanEvaluationResponse.reason));
+    return { type: response.type, booleanResponse: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
+  }
+  tally.add(resultOf(response.variantEvaluationResponse.reason));
+  return { type: response.type, variantResponse: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
 }
 
 function refuse(endpoint: EvaluationEndpoint, err: unknown, input: FliptEvaluationInput): Reply {

@@ -6,6 +6,8 @@
  * against Flipt fail against the relay, or the reverse.
  */
 
+import { countArrayItems } from './countArrayItems.js';
+
 /** A body Flipt's gateway would refuse (HTTP 400, gRPC InvalidArgument); `message` is Flipt's. */
 export class GatewayDecodeError extends Error {
   override readonly name = 'GatewayDecodeError';
@@ -26,15 +28,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Parses a body and decodes it as `spec`; the result is keyed by JSON names, unset fields absent. */
 export function decodeBody(body: Buffer, spec: MessageSpec): Record<string, unknown> {
+  return decodeMessage(parseBody(body), spec);
+}
+
+/** A body's JSON value; an empty body reads as an empty message. */
+function parseBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') return {};
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new GatewayDecodeError(`invalid JSON in request body: ${(err as Error).message}`);
   }
-  return decodeMessage(value, spec);
 }
 
 type Field = MessageSpec['fields'][string];
@@ -146,15 +151,31 @@ export interface OfrepRequest {
 
 export const decodeEvaluationRequest = (body: Buffer) => decodeBody(body, EVALUATION_REQUEST) as FliptEvaluationRequest;
 
-export const decodeBatchRequest = (body: Buffer) =>
-  decodeBody(body, {
-    name: 'flipt.evaluation.BatchEvaluationRequest',
-    fields: {
-      request_id: { json: 'requestId', kind: 'string' },
-      requests: { json: 'requests', kind: EVALUATION_REQUEST, repeated: true },
-      reference: { json: 'reference', kind: 'string' },
-    },
-  }) as FliptBatchRequest;
+const BATCH_REQUEST: MessageSpec = {
+  name: 'flipt.evaluation.BatchEvaluationRequest',
+  fields: {
+    request_id: { json: 'requestId', kind: 'string' },
+    requests: { json: 'requests', kind: EVALUATION_REQUEST, repeated: true },
+    reference: { json: 'reference', kind: 'string' },
+  },
+};
+
+function checkBatchSize(items: number | undefined, maxItems: number): void {
+  if (items !== undefined && items > maxItems) throw new GatewayDecodeError(`batch of ${items} requests exceeds the limit of ${maxItems} requests per batch`);
+}
+
+/**
+ * Decodes a batch of at most `maxItems` requests. The items are counted on the raw bytes before
+ * the body is parsed, so a body of a few hundred thousand `{}` costs a scan, not a parse; and
+ * again once parsed (a key written with escapes escapes the scan).
+ */
+export function decodeBatchRequest(body: Buffer, maxItems = Infinity): FliptBatchRequest {
+  checkBatchSize(countArrayItems(body, 'requests'), maxItems);
+  const value = parseBody(body);
+  const requests = isObject(value) ? value['requests'] : undefined;
+  checkBatchSize(Array.isArray(requests) ? requests.length : undefined, maxItems);
+  return decodeMessage(value, BATCH_REQUEST) as FliptBatchRequest;
+}
 
 export const decodeOfrepFlagRequest = (body: Buffer) =>
   decodeBody(body, {

@@ -4,6 +4,8 @@ import { etagMatches } from '../httpUtil.js';
 import { environmentNotFound, type Reply } from '../evaluation/fliptEvaluation.js';
 import { decodeOfrepBulkRequest, decodeOfrepFlagRequest, GatewayDecodeError } from '../evaluation/gatewayJson.js';
 import { engineFor, evaluateOne, resultOf, type EvaluationResult, type SnapshotView } from '../evaluation/snapshotView.js';
+import { ResultTally } from '../evaluation/resultTally.js';
+import type { SliceScheduler } from '../evaluation/sliceScheduler.js';
 import type { SnapshotEntry } from '../snapshotEntry.js';
 
 /*
@@ -136,32 +138,60 @@ export function evaluateOfrepFlag(key: string, input: OfrepInput): OfrepReply {
   }
 }
 
+/** How a bulk evaluation is bounded and run. */
+export interface BulkLimits {
+  /** Keys a `flags` context entry may list; a longer list is refused with 400. */
+  maxFlags: number;
+  /** Runs the flags in slices, so a bulk never holds the event loop for long. */
+  slices: SliceScheduler;
+  /** Aborted when the client goes away: the rest of the bulk is dropped. */
+  signal?: AbortSignal;
+}
+
+/** The number of keys in a comma-separated list, without splitting it. */
+function countKeys(list: string): number {
+  let n = 1;
+  for (let at = list.indexOf(','); at >= 0; at = list.indexOf(',', at + 1)) n++;
+  return n;
+}
+
 /**
  * `POST /ofrep/v1/evaluate/flags`: every boolean flag and every enabled variant flag (or the
- * keys a `flags` context entry lists, comma-separated), in key order, with an ETag.
+ * keys a `flags` context entry lists, comma-separated), in key order, with an ETag. Flags are
+ * evaluated and serialized in slices; the metrics are counted once per result.
  */
-export function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string | undefined): OfrepReply {
+export async function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string | undefined, limits: BulkLimits): Promise<OfrepReply> {
   try {
-    const context = decodeOfrepBulkRequest(input.body).context ?? {};
+    const context = (await limits.slices.run(() => decodeOfrepBulkRequest(input.body), limits.signal)).context ?? {};
     const where = scope(input);
     let keys: string[];
-    if (context['flags'] !== undefined) keys = context['flags'].split(',');
-    else if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `namespace ${JSON.stringify(where.namespace)} not found`);
-    else keys = bulkKeys(where.entry);
+    const listed = context['flags'];
+    if (listed !== undefined) {
+      const count = countKeys(listed);
+      if (count > limits.maxFlags) throw new OfrepError(400, 'INVALID_CONTEXT', `flags lists ${count} keys, over the limit of ${limits.maxFlags} keys per request`);
+      keys = listed.split(',');
+    } else if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `namespace ${JSON.stringify(where.namespace)} not found`);
+    else keys = await limits.slices.run(() => bulkKeys(where.entry!), limits.signal);
     const targetingKey = targetingKeyOf(context);
-    const evaluated = keys.map((key) => evaluateKey(key, where, targetingKey, context));
-    const results = new Map<EvaluationResult, number>();
-    for (const { result } of evaluated) results.set(result, (results.get(result) ?? 0) + 1);
-    for (const [result, n] of results) input.record('ofrep_bulk', result, n);
-    const body = {
-      flags: evaluated.map((e) => e.flag),
-      eventStreams: [{ type: 'sse', endpoint: { requestUri: `/ofrep/v1/_stream/${encodeURIComponent(where.environment)}/${encodeURIComponent(where.namespace)}/events` } }],
+    const tally = new ResultTally();
+    const flags: string[] = new Array(keys.length);
+    const step = (i: number) => {
+      const { flag, result } = evaluateKey(keys[i]!, where, targetingKey, context);
+      tally.add(result);
+      flags[i] = JSON.stringify(flag);
     };
-    const text = JSON.stringify(body);
-    const hash = createHash('sha1').update(text).digest('hex');
+    await limits.slices.forEach(keys.length, step, limits.signal);
+    tally.recordWith((result, n) => input.record('ofrep_bulk', result, n));
+    const eventStreams = [{ type: 'sse', endpoint: { requestUri: `/ofrep/v1/_stream/${encodeURIComponent(where.environment)}/${encodeURIComponent(where.namespace)}/events` } }];
+    // Joining, hashing and encoding megabytes is a step of its own: bulks finishing together
+    // then do it a turn apart. The bytes are those of JSON.stringify({ flags, eventStreams }).
+    const { body, hash } = await limits.slices.run(() => {
+      const bytes = Buffer.from(`{"flags":[${flags.join(',')}],"eventStreams":${JSON.stringify(eventStreams)}}`);
+      return { body: bytes, hash: createHash('sha1').update(bytes).digest('hex') };
+    }, limits.signal);
     const etag = `W/"${hash}"`;
     if (etagMatches(ifNoneMatch, hash)) return { status: 304, body: undefined, etag };
-    return { status: 200, body: text, etag };
+    return { status: 200, body, etag };
   } catch (err) {
     return refuse('ofrep_bulk', err, input);
   }
