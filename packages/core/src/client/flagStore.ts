@@ -21,8 +21,8 @@ export interface FlagStore {
    * `FLAG_NOT_FOUND`). Keyed: a change to one flag wakes only its observers.
    */
   subscribeFlag(flagKey: string, listener: () => void): () => void;
-  /** A number that changes whenever an evaluation of `flagKey` may give another result. */
-  versionOf(flagKey: string): number;
+  /** A value that is the same (`===`) as long as an evaluation of `flagKey` gives the same result. */
+  versionOf(flagKey: string): unknown;
   /** The state and engine as they were when the client was created (its bootstrap): what a server rendered with. */
   getInitialState(): InitialState;
   /** Records the current state as the initial one (after the bootstrap). */
@@ -65,9 +65,6 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
   let closed = false;
   /** Observers by flag key. */
   const keyed = new Map<string, Set<() => void>>();
-  /** The version of each flag key that ever changed; bumped with `generation` (from 2). */
-  const versions = new Map<string, number>();
-  let generation = 1;
   let initialState: InitialState | undefined;
 
   function set(patch: Partial<FlagClientState>, changed: readonly string[] = [], everyFlag = false): void {
@@ -115,8 +112,6 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
       snapshot = next;
       engine = new Engine(next);
       fingerprints = nextFingerprints;
-      generation++;
-      for (const key of changed) versions.set(key, generation);
       set({ status: 'ready', source, digest, error, updatedAt }, changed, first);
       return true;
     },
@@ -128,9 +123,9 @@ export function createFlagStore(initial: Pick<FlagClientState, 'role' | 'transpo
         if (!group.size && keyed.get(flagKey) === group) keyed.delete(flagKey);
       };
     },
-    // A key in no snapshot: its result only depends on whether there is one (NOT_READY or FLAG_NOT_FOUND).
-    versionOf: (flagKey) => versions.get(flagKey) ?? (engine ? 1 : 0),
-    getInitialState: () => initialState ?? (initialState = { state, engine }),
+    // The flag's fingerprint; a key in no snapshot only depends on whether there is one (NOT_READY or FLAG_NOT_FOUND).
+    versionOf: (flagKey) => fingerprints.get(flagKey) ?? !!engine,
+    getInitialState: () => initialState!,
     keepInitialState() {
       initialState = {
         engine,

@@ -41,8 +41,8 @@ export interface FlagObserver<T> {
 interface Evaluated<T> {
   key: string;
   engine: Engine | undefined;
-  /** The store's version of the flag that `outcome` holds for. */
-  version: number;
+  /** The store's version of the flag that `outcome` holds for (false: not the client's engine). */
+  version: unknown;
   outcome: FlagOutcome;
   value: T;
 }
@@ -77,9 +77,10 @@ export function createFlagObserver<T>(client: FlagClient): FlagObserver<T> {
   };
 
   function read(engine: Engine | undefined): T {
-    const version = engine === client.getEngine() ? store.versionOf(request.flagKey) : -1;
+    const current = engine === client.getEngine();
+    const version = current && store.versionOf(request.flagKey);
     // Same request, and the flag unchanged since (another flag's edit gave a new engine): it still holds.
-    if (last && last.key === key && (last.engine === engine || (version >= 0 && last.version === version))) {
+    if (last && last.key === key && (last.engine === engine || (current && last.version === version))) {
       last.engine = engine;
       return last.value;
     }
