@@ -40,13 +40,13 @@ export class FlagcastWebProvider implements Provider {
   #unsubscribe: (() => void) | undefined;
   /** Settles a pending `initialize` when the provider is closed before its first snapshot. */
   #abandon: ((error: Error) => void) | undefined;
-  /** The SDK knows the provider is ready (initialize resolved): events are due from now on. */
-  #ready = false;
-  /** initialize failed without a fatal error: the first snapshot makes the provider Ready. */
-  #awaitingFirstSnapshot = false;
-  /** The connection has been open since the provider became ready. */
-  #live = false;
-  #stale = false;
+  /**
+   * Where the provider is, as the SDK sees it: `idle` (not initialized, or closed),
+   * `initializing`, `awaiting` (initialize failed without a fatal error: the first snapshot
+   * makes it Ready), `ready` (not yet connected), `live` (connected since Ready), `stale`
+   * (Stale emitted: the connection was lost after being live).
+   */
+  #phase: 'idle' | 'initializing' | 'awaiting' | 'ready' | 'live' | 'stale' = 'idle';
 
   constructor(options: FlagcastWebProviderOptions) {
     this.#options = options;
@@ -61,6 +61,7 @@ export class FlagcastWebProvider implements Provider {
     this.#unsubscribe?.();
     this.#unsubscribe = client.subscribe((event) => this.#onClientEvent(event));
     client.start();
+    this.#phase = 'initializing';
     try {
       await new Promise<void>((resolve, reject) => {
         this.#abandon = reject;
@@ -73,24 +74,23 @@ export class FlagcastWebProvider implements Provider {
       // 401/403 with nothing to evaluate: no snapshot can ever come.
       if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN') throw new ProviderFatalError(message, { cause: error });
       // A wrong namespace (404), a timeout: the client keeps trying, and Ready follows its first snapshot.
-      this.#awaitingFirstSnapshot = client.status !== 'closed';
+      this.#phase = client.status !== 'closed' ? 'awaiting' : 'idle';
       throw new GeneralError(message, { cause: error });
     }
-    this.#ready = true;
-    this.#live = client.connection === 'open';
+    this.#phase = client.connection === 'open' ? 'live' : 'ready';
   }
 
   /** Evaluation is local: nothing to fetch, so no `Reconciling`. */
   onContextChange(): void {
     // The SDK marks the provider READY after any context change: say again that it is stale.
-    if (this.#stale) queueMicrotask(() => this.#stale && this.events.emit(ProviderEvents.Stale));
+    if (this.#phase === 'stale') queueMicrotask(() => this.#phase === 'stale' && this.events.emit(ProviderEvents.Stale));
   }
 
   async onClose(): Promise<void> {
     this.#unsubscribe?.();
     this.#abandon?.(new Error(`the provider was closed before its first snapshot`));
     this.#unsubscribe = this.#abandon = undefined;
-    this.#ready = this.#live = this.#stale = this.#awaitingFirstSnapshot = false;
+    this.#phase = 'idle';
     if (!('client' in this.#options)) this.client.close();
   }
 
@@ -121,26 +121,22 @@ export class FlagcastWebProvider implements Provider {
   }
 
   #onClientEvent({ changedFlags }: FlagClientEvent): void {
-    if (!this.#ready && this.#awaitingFirstSnapshot && this.client.status === 'ready') {
+    const { connection, status } = this.client;
+    if (this.#phase === 'awaiting' && status === 'ready') {
       // initialize failed (a timeout, a 404), then the snapshot came after all.
-      this.#awaitingFirstSnapshot = false;
-      this.#ready = true;
-      this.#live = this.client.connection === 'open';
+      this.#phase = connection === 'open' ? 'live' : 'ready';
       this.events.emit(ProviderEvents.Ready);
       return;
     }
-    if (!this.#ready) return; // until then, the SDK's Ready (initialize resolving) covers everything
-    const { connection } = this.client;
+    // Until initialize resolved, the SDK's Ready covers everything.
+    if (this.#phase !== 'ready' && this.#phase !== 'live' && this.#phase !== 'stale') return;
     if (changedFlags.length) this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [...changedFlags] });
     if (connection === 'open') {
-      this.#live = true;
-      if (this.#stale) {
-        this.#stale = false;
-        this.events.emit(ProviderEvents.Ready);
-      }
-    } else if (this.#live && !this.#stale && connection !== 'connecting') {
+      if (this.#phase === 'stale') this.events.emit(ProviderEvents.Ready);
+      this.#phase = 'live';
+    } else if (this.#phase === 'live' && connection !== 'connecting') {
       // retrying, offline, or closed for good (a 401 while live): the flags may be out of date.
-      this.#stale = true;
+      this.#phase = 'stale';
       this.events.emit(ProviderEvents.Stale);
     }
   }

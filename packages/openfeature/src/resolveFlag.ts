@@ -1,5 +1,16 @@
-import { toEvaluationContext, type EvaluationReason, type FlagClient, type ContextValue } from '@flagcast/core';
+import { toEvaluationContext, type EvaluationErrorCode, type EvaluationReason, type FlagClient, type ContextValue } from '@flagcast/core';
 import { ErrorCode, TypeMismatchError, type EvaluationContext, type FlagValueType, type ResolutionDetails } from '@openfeature/web-sdk';
+
+/** The engine's error codes as OpenFeature names them (`NOT_READY`: no snapshot yet). */
+const errorCodes: Record<EvaluationErrorCode, ErrorCode> = {
+  NOT_READY: ErrorCode.PROVIDER_NOT_READY,
+  FLAG_NOT_FOUND: ErrorCode.FLAG_NOT_FOUND,
+  TYPE_MISMATCH: ErrorCode.TYPE_MISMATCH,
+  TARGETING_KEY_MISSING: ErrorCode.TARGETING_KEY_MISSING,
+  INVALID_CONTEXT: ErrorCode.INVALID_CONTEXT,
+  INVALID_FLAG_KEY: ErrorCode.GENERAL,
+  INVALID_REQUEST: ErrorCode.GENERAL,
+};
 
 // Flipt's reasons as Flipt's own OFREP endpoint names them.
 const reasons: Partial<Record<EvaluationReason, string>> = {
@@ -55,12 +66,8 @@ export function resolveFlag<T>(client: FlagClient, type: FlagValueType, flagKey:
     return {
       value: defaultValue,
       reason: 'ERROR',
-      errorCode:
-        error instanceof SyntaxError
-          ? ErrorCode.PARSE_ERROR
-          : code === 'NOT_READY'
-            ? ErrorCode.PROVIDER_NOT_READY
-            : (ErrorCode[code as keyof typeof ErrorCode] ?? ErrorCode.GENERAL),
+      // A TypeMismatchError thrown above carries OpenFeature's own code.
+      errorCode: error instanceof SyntaxError ? ErrorCode.PARSE_ERROR : (errorCodes[code as EvaluationErrorCode] ?? (code as ErrorCode) ?? ErrorCode.GENERAL),
       errorMessage: message.includes(flagKey) ? message : `flag ${flagKey}: ${message}`,
     };
   }

@@ -1,0 +1,13 @@
+import { build, transform } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+const r = await build({ stdin: { contents: `export * from "/work/main/packages/core/src/index.ts"`, resolveDir: '/work/main', loader: 'ts' }, bundle: true, minifySyntax: true, minifyIdentifiers: true, format: 'esm', target: 'es2022', write: false, logLevel: 'silent' });
+const text = r.outputFiles[0].text;
+const parts = text.split(/^\/\/ (.*)$/m);
+const chunks = [];
+for (let i = 1; i < parts.length; i += 2) chunks.push({ name: parts[i], code: parts[i + 1] });
+const squash = (s) => s.replace(/\n\s*/g, '');
+const all = chunks.map((c) => squash(c.code)).join('');
+const total = gzipSync(all, { level: 9 }).length;
+console.log('total (approx)', total);
+const rows = chunks.map((c, i) => [total - gzipSync(chunks.filter((_, j) => j !== i).map((x) => squash(x.code)).join(''), { level: 9 }).length, c.name.replace(/.*src\//, '')]);
+for (const [b, n] of rows.sort((a, b) => b[0] - a[0])) console.log(String(b).padStart(6), n);
