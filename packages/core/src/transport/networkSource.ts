@@ -3,8 +3,9 @@ import { FlagClientError } from '../errors.js';
 import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
 import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
-import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
-import { OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
+import { answerProblem, etagProblem } from './checkAnswer.js';
+import { runConnectionLoop, type ConnectionState, type RefusedRetry } from './connectionLoop.js';
+import { InvalidEventError, OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
 /** Where a network source delivers: a client's store (through its owner), or a relay. */
 export interface NetworkSink {
@@ -21,7 +22,19 @@ export interface NetworkSink {
   report(error: FlagClientError): void;
   /** The stream is open: a transient problem from before is over. */
   opened(): void;
+  /** Following the stream again after polling (see `streamRetryMs`). */
+  streaming?(): void;
+  /** The server answered, or sent bytes on the stream (a heartbeat too): it is alive. */
+  alive?(): void;
+  /** The loop waits `delayMs` before its next attempt, after `error` (a 401 retried per `refusedRetry`, say). */
+  waiting?(delayMs: number, error: FlagClientError): void;
 }
+
+/**
+ * The default bound on a snapshot body. Not `maxEventBytes`: an event too large to take inline
+ * is fetched by a GET instead, so GETs must take more than events.
+ */
+export const DEFAULT_MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
 
 export interface NetworkSourceOptions {
   endpoint: Endpoint;
@@ -36,6 +49,12 @@ export interface NetworkSourceOptions {
   maxDelayMs: number;
   includeSnapshotInStream: boolean;
   maxEventBytes: number;
+  /** Largest snapshot body taken from a GET, in bytes. Default 32 MiB (the relay's limit for its upstream). */
+  maxSnapshotBytes?: number | undefined;
+  /** Retry after a 401/403 with this backoff instead of stopping for good (a relay's upstream). */
+  refusedRetry?: RefusedRetry | undefined;
+  /** Polling because the stream answered 404: try the stream again after polling this long. Default: never. */
+  streamRetryMs?: number | undefined;
 }
 
 export interface NetworkSource {
@@ -63,10 +82,16 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   /** The identity of an invalid snapshot the server announced: not fetched again. */
   let rejected: string | undefined;
   let stopLoop: (() => void) | undefined;
+  /** When polling began after the stream answered 404 (for `streamRetryMs`). */
+  let pollingSince = 0;
+  const maxSnapshotBytes = options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
 
   /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
   function fetchFrom(which: ServerApi): Promise<FetchedSnapshot | undefined> {
-    return fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
+    const fetched = fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, maxSnapshotBytes, lifetime.signal);
+    // Any HTTP answer is a sign of life (an error status too); a timeout or a reset is not.
+    if (sink.alive) fetched.then(sink.alive, (error: FlagClientError) => error.status !== undefined && sink.alive?.());
+    return fetched;
   }
 
   function install(fetched: FetchedSnapshot | undefined): void {
@@ -94,6 +119,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       api = which;
       if (mode === 'sse') {
         mode = 'poll';
+        pollingSince = Date.now();
         sink.polling();
       }
       sink.opened();
@@ -112,31 +138,43 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
     }
   }
 
-  async function onMessage(message: StreamMessage): Promise<void> {
+  /**
+   * One stream message. An inline snapshot is taken at once (no promise); a notification returns
+   * its GET; an invalid event throws InvalidEventError (ignored, and counted by the stream).
+   */
+  function onMessage(message: StreamMessage): Promise<void> | void {
+    if (message.etag !== undefined && (typeof message.etag !== 'string' || etagProblem(message.etag))) {
+      throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent an event whose ${etagProblem(String(message.etag)) ?? 'ETag is not a string'}; ignored`);
+    }
     if (message.type === 'snapshot' && message.snapshot) {
       let next: Snapshot;
       try {
         next = parseSnapshot(message.snapshot);
       } catch (error) {
-        sink.report(new FlagClientError('INVALID_SNAPSHOT', `the stream sent an invalid snapshot: ${(error as Error).message}`));
-        return;
+        throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent an invalid snapshot: ${(error as Error).message}`);
       }
+      const problem = answerProblem(next, message.etag || undefined, options.endpoint.namespace);
+      if (problem) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent a snapshot that was refused: ${problem}`);
       sink.deliver(next, message.etag);
     } else if (message.type === 'refetchEvaluation') {
       const { digest, fromNetwork } = sink.current();
       if (message.etag && message.etag === rejected) return; // known bad: wait for the next change
       if (message.etag && message.etag === digest && fromNetwork) return;
-      try {
-        await refresh();
-      } catch (error) {
-        if ((error as FlagClientError).code !== 'INVALID_SNAPSHOT') throw error;
-        // Keep the stream: reconnecting would only fetch the same bad snapshot again.
-        rejected = message.etag;
-        sink.report(error as FlagClientError);
-      }
+      return refetch(message.etag);
     } else if (message.type === 'error') {
       const code = message.code === 16 ? 'UNAUTHORIZED' : message.code === 7 ? 'FORBIDDEN' : message.code === 5 ? 'NOT_FOUND' : 'STREAM_ERROR';
       throw new FlagClientError(code, `the stream reported: ${message.message ?? 'an error'} (code ${message.code})`);
+    }
+  }
+
+  async function refetch(etag: string | undefined): Promise<void> {
+    try {
+      await refresh();
+    } catch (error) {
+      if ((error as FlagClientError).code !== 'INVALID_SNAPSHOT') throw error;
+      // Keep the stream: reconnecting would only fetch the same bad snapshot again.
+      rejected = etag;
+      sink.report(error as FlagClientError);
     }
   }
 
@@ -159,6 +197,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
           onMessage,
           onBadEvent: sink.report,
           onOpen: sink.opened,
+          onActivity: sink.alive,
           onDelivery() {
             delivered = true;
             barren = 0;
@@ -178,7 +217,12 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
         markGood();
         return;
       }
-      if (error instanceof SilentStreamError) return; // routine: reconnect with the digest at once
+      // Silence is routine for Flipt, but so it is for a hung one, whose held headers look the
+      // same: a conditional GET (bounded) tells them apart before reconnecting with the digest.
+      if (error instanceof SilentStreamError) {
+        if (sink.current().hasSnapshot) await refresh();
+        return;
+      }
       if ((error as FlagClientError).code === 'NOT_FOUND' && api === 'v2') {
         await pollInstead(error as FlagClientError, ['v2', 'v1']);
         markGood();
@@ -193,6 +237,11 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
     }
   }
 
+  /** Polling since a 404 from the stream for `streamRetryMs`: the server may have one now. */
+  function retryStreamNow(): boolean {
+    return options.transport === 'sse' && options.streamRetryMs !== undefined && pollingSince > 0 && Date.now() - pollingSince >= options.streamRetryMs;
+  }
+
   function start(): void {
     if (stopLoop) return;
     lifetime = new AbortController();
@@ -202,7 +251,14 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       maxDelayMs: options.maxDelayMs,
       onConnection: sink.connection,
       onError: sink.report,
+      onWait: sink.waiting,
+      refusedRetry: options.refusedRetry,
       async connect(signal, markGood) {
+        if (mode === 'poll' && retryStreamNow()) {
+          mode = 'sse';
+          api = 'v2';
+          sink.streaming?.();
+        }
         if (mode === 'sse') return stream(signal, markGood);
         await refresh();
         markGood();

@@ -2,6 +2,7 @@ import { createParser, type ParseError } from 'eventsource-parser';
 import { FlagClientError } from '../errors.js';
 import { headers, streamUrl, type Endpoint, type StreamQuery } from './endpoints.js';
 import { asClientError, httpError } from './httpError.js';
+import { createMessageQueue } from './messageQueue.js';
 
 /** A data event of the stream, parsed: Flipt's `refetchEvaluation`/`error`, or a relay's inline `snapshot`. */
 export interface StreamMessage {
@@ -31,15 +32,27 @@ export interface StreamOptions {
    * unchanged server sends nothing.
    */
   silentTimeoutMs: number;
-  /** Handles one message; a rejection drops the connection (it is retried). */
+  /**
+   * Handles one message; a throw or rejection drops the connection (it is retried), except an
+   * InvalidEventError: the event is ignored like a malformed one. Messages are handled in order;
+   * while one is pending (a GET), later state messages coalesce into the newest.
+   */
   onMessage(message: StreamMessage): Promise<void> | void;
   /** A malformed event: reported, and the stream goes on. */
   onBadEvent(error: FlagClientError): void;
   /** The server answered with an event stream. */
   onOpen(): void;
+  /** Bytes arrived (events, heartbeats). */
+  onActivity?: (() => void) | undefined;
   /** The server delivered something: the backoff starts again from its minimum. */
   onDelivery(): void;
 }
+
+/** Events a stream may send in a row that are all invalid before it is dropped and reconnected. */
+export const MAX_INVALID_EVENTS_IN_A_ROW = 10;
+
+/** Thrown by `onMessage` for a well-formed event that carries something invalid: the stream goes on. */
+export class InvalidEventError extends FlagClientError {}
 
 /** The stream's reason for stopping when an event exceeded `maxEventBytes`. */
 export class OversizedEventError extends FlagClientError {}
@@ -50,11 +63,16 @@ export class OversizedEventError extends FlagClientError {}
  */
 export class SilentStreamError extends FlagClientError {}
 
+/** The message types a client acts on; others (a newer server's) are deliveries, nothing more. */
+const HANDLED_TYPES = new Set(['snapshot', 'refetchEvaluation', 'error']);
+
 /**
  * Reads one SSE connection until it fails or ends; always rejects (streams are meant to stay
  * open, so an end is a failure too). Every way of stopping — an error event, a clean end, a
  * reset, silence, an abort — settles at once: the loop never waits on a read that a finished
- * body left pending, because stopping cancels the reader and the read races the failure.
+ * body left pending, because stopping cancels the reader and rejects the read's own waiter.
+ * (Each read gets a fresh waiter: racing every read against one promise pending for the
+ * stream's life would leave a reaction per read on it, each holding its chunk.)
  */
 export async function readStream(options: StreamOptions, signal: AbortSignal): Promise<never> {
   const url = streamUrl(options.endpoint, options.query);
@@ -64,12 +82,48 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
   const stopped = new Promise<never>((_, reject) => (stopReading = reject));
   stopped.catch(() => {});
   let reader: ReadableStreamDefaultReader<string> | undefined;
+  let waiter: ((error: FlagClientError) => void) | undefined;
   const fail = (error: FlagClientError) => {
     failure ||= error;
     stopReading(failure);
+    waiter?.(failure);
+    queue.close();
     reader?.cancel().catch(() => {});
     controller.abort();
   };
+  const read = (from: ReadableStreamDefaultReader<string>) =>
+    new Promise<ReadableStreamReadResult<string>>((resolve, reject) => {
+      if (failure) return reject(failure);
+      waiter = reject;
+      from.read().then((result) => {
+        waiter = undefined;
+        resolve(result);
+      }, reject);
+    });
+  let invalidInARow = 0;
+  const invalid = (error: FlagClientError) => {
+    options.onBadEvent(error);
+    // A stream that only sends garbage is broken: a new connection may not be.
+    if (++invalidInARow >= MAX_INVALID_EVENTS_IN_A_ROW) {
+      fail(new FlagClientError('STREAM_ERROR', `GET ${url}: ${invalidInARow} invalid events in a row, the last: ${error.message}`, { url }));
+    }
+  };
+  const queue = createMessageQueue(
+    (message) => {
+      let result: Promise<void> | void;
+      try {
+        result = options.onMessage(message);
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error;
+        return invalid(error);
+      }
+      invalidInARow = 0;
+      // An error event is a failure, not a delivery: it must not reset the backoff.
+      options.onDelivery();
+      return result;
+    },
+    (error) => fail(asClientError(error, undefined, url)),
+  );
   const abort = () => fail(new FlagClientError('STREAM_ERROR', `GET ${url}: stopped`, { url }));
   if (signal.aborted) abort();
   signal.addEventListener('abort', abort);
@@ -83,7 +137,6 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       fail(heartbeats ? new FlagClientError('TIMEOUT', message, { url }) : new SilentStreamError('TIMEOUT', message, { url }));
     }, limit);
   };
-  let queue = Promise.resolve();
 
   try {
     resetWatchdog(); // also bounds the wait for headers (Flipt holds them until its first event)
@@ -91,6 +144,7 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       options.fetch(url, { headers: headers(options.endpoint, 'v2', { Accept: 'text/event-stream' }), signal: controller.signal }),
       stopped,
     ]);
+    options.onActivity?.();
     if (!response.ok) throw await Promise.race([httpError(response, url), stopped]);
     const type = response.headers.get('content-type') || '';
     if (!type.includes('text/event-stream') || !response.body) {
@@ -116,36 +170,37 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
         }
       },
       onEvent(event) {
+        if (failure) return;
         let message: StreamMessage;
         try {
           message = JSON.parse(event.data) as StreamMessage;
           if (typeof message !== 'object' || !message || typeof message.type !== 'string') throw new Error('no "type"');
         } catch (error) {
-          options.onBadEvent(new FlagClientError('STREAM_ERROR', `GET ${url}: ignored a malformed stream event (${(error as Error).message})`, { url }));
+          invalid(new FlagClientError('STREAM_ERROR', `GET ${url}: ignored a malformed stream event (${(error as Error).message})`, { url }));
           return;
         }
-        // An error event is a failure, not a delivery: it must not reset the backoff.
-        if (message.type !== 'error') options.onDelivery();
-        // Messages are handled in order; one that fails (a refetch that errors) drops the connection.
-        queue = queue.then(() => options.onMessage(message)).catch((error: unknown) => fail(asClientError(error, undefined, url)));
+        if (HANDLED_TYPES.has(message.type)) queue.push(message);
+        else options.onDelivery();
       },
     });
     reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     if (failure) throw failure;
     resetWatchdog();
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stopped]);
+      const { done, value } = await read(reader);
       if (done) break;
       resetWatchdog();
+      options.onActivity?.();
       parser.feed(value);
     }
-    await Promise.race([queue, stopped]);
+    await Promise.race([queue.idle(), stopped]);
     throw new FlagClientError('STREAM_ERROR', `GET ${url}: the stream ended`, { url });
   } catch (error) {
     throw failure || asClientError(error, undefined, url);
   } finally {
     clearTimeout(watchdog);
     signal.removeEventListener('abort', abort);
+    queue.close();
     reader?.cancel().catch(() => {});
     controller.abort();
   }
