@@ -4,6 +4,7 @@ import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
 import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
 import { answerProblem, etagProblem } from './checkAnswer.js';
+import { isFatal } from './httpError.js';
 import { runConnectionLoop, type ConnectionState, type RefusedRetry } from './connectionLoop.js';
 import { InvalidEventError, OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
@@ -84,6 +85,12 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   let stopLoop: (() => void) | undefined;
   /** When polling began after the stream answered 404 (for `streamRetryMs`). */
   let pollingSince = 0;
+  /**
+   * The last stream was refused (401/403, retried per `refusedRetry`): the next attempt asks with
+   * a GET first, because Flipt holds a stream's headers while nothing changes — a stream alone
+   * would not tell that the credentials work again.
+   */
+  let refusedBefore = false;
   const maxSnapshotBytes = options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
 
   /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
@@ -179,6 +186,8 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   }
 
   async function stream(signal: AbortSignal, markGood: () => void): Promise<void> {
+    if (refusedBefore && sink.current().hasSnapshot) await refresh();
+    refusedBefore = false;
     let delivered = false;
     // With nothing to evaluate, do not wait on a stream that says nothing: GET the snapshot.
     const firstDelivery = setTimeout(() => {
@@ -219,6 +228,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       }
       // Silence is routine for Flipt, but so it is for a hung one, whose held headers look the
       // same: a conditional GET (bounded) tells them apart before reconnecting with the digest.
+      refusedBefore = isFatal(error);
       if (error instanceof SilentStreamError) {
         if (sink.current().hasSnapshot) await refresh();
         return;
