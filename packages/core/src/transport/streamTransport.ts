@@ -1,8 +1,10 @@
-import { createParser, type ParseError } from 'eventsource-parser';
 import { FlagClientError } from '../errors.js';
 import { headers, streamUrl, type Endpoint, type StreamQuery } from './endpoints.js';
 import { asClientError, httpError } from './httpError.js';
-import { createMessageQueue } from './messageQueue.js';
+import { createEventParser } from './streamEvents.js';
+import { SilentStreamError } from './streamErrors.js';
+
+export { InvalidEventError, MAX_INVALID_EVENTS_IN_A_ROW, OversizedEventError, SilentStreamError } from './streamErrors.js';
 
 /** A data event of the stream, parsed: Flipt's `refetchEvaluation`/`error`, or a relay's inline `snapshot`. */
 export interface StreamMessage {
@@ -48,24 +50,6 @@ export interface StreamOptions {
   onDelivery(): void;
 }
 
-/** Events a stream may send in a row that are all invalid before it is dropped and reconnected. */
-export const MAX_INVALID_EVENTS_IN_A_ROW = 10;
-
-/** Thrown by `onMessage` for a well-formed event that carries something invalid: the stream goes on. */
-export class InvalidEventError extends FlagClientError {}
-
-/** The stream's reason for stopping when an event exceeded `maxEventBytes`. */
-export class OversizedEventError extends FlagClientError {}
-
-/**
- * A stream without heartbeats (Flipt) that has been silent for `silentTimeoutMs`: reconnected
- * as routine (silence is normal there), not a failure.
- */
-export class SilentStreamError extends FlagClientError {}
-
-/** The message types a client acts on; others (a newer server's) are deliveries, nothing more. */
-const HANDLED_TYPES = new Set(['snapshot', 'refetchEvaluation', 'error']);
-
 /**
  * Reads one SSE connection until it fails or ends; always rejects (streams are meant to stay
  * open, so an end is a failure too). Every way of stopping — an error event, a clean end, a
@@ -100,30 +84,15 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
         resolve(result);
       }, reject);
     });
-  let invalidInARow = 0;
-  const invalid = (error: FlagClientError) => {
-    options.onBadEvent(error);
-    // A stream that only sends garbage is broken: a new connection may not be.
-    if (++invalidInARow >= MAX_INVALID_EVENTS_IN_A_ROW) {
-      fail(new FlagClientError('STREAM_ERROR', `GET ${url}: ${invalidInARow} invalid events in a row, the last: ${error.message}`, { url }));
+  const { parser, queue } = createEventParser(url, options, fail, () => {
+    // Heartbeats: from now on (and after reconnects) a short silence means a dead connection.
+    // A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
+    // must still be retried less and less often.
+    if (!options.memory.heartbeats) {
+      options.memory.heartbeats = true;
+      resetWatchdog();
     }
-  };
-  const queue = createMessageQueue(
-    (message) => {
-      let result: Promise<void> | void;
-      try {
-        result = options.onMessage(message);
-      } catch (error) {
-        if (!(error instanceof InvalidEventError)) throw error;
-        return invalid(error);
-      }
-      invalidInARow = 0;
-      // An error event is a failure, not a delivery: it must not reset the backoff.
-      options.onDelivery();
-      return result;
-    },
-    (error) => fail(asClientError(error, undefined, url)),
-  );
+  });
   const abort = () => fail(new FlagClientError('STREAM_ERROR', `GET ${url}: stopped`, { url }));
   if (signal.aborted) abort();
   signal.addEventListener('abort', abort);
@@ -152,37 +121,6 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       throw new FlagClientError('STREAM_ERROR', `GET ${url}: the server answered ${type || 'no content type'}, not text/event-stream`, { url });
     }
     options.onOpen();
-    const parser = createParser({
-      maxBufferSize: options.query.maxEventBytes,
-      onComment() {
-        // Heartbeats: from now on (and after reconnects) a short silence means a dead connection.
-        // A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
-        // must still be retried less and less often.
-        if (!options.memory.heartbeats) {
-          options.memory.heartbeats = true;
-          resetWatchdog();
-        }
-      },
-      onError(error: ParseError) {
-        // The SSE spec ignores unknown fields and bad retry hints; only an oversized event is fatal.
-        if (error.type === 'max-buffer-size-exceeded') {
-          fail(new OversizedEventError('STREAM_ERROR', `GET ${url}: a stream event exceeded maxEventBytes (${options.query.maxEventBytes})`, { url }));
-        }
-      },
-      onEvent(event) {
-        if (failure) return;
-        let message: StreamMessage;
-        try {
-          message = JSON.parse(event.data) as StreamMessage;
-          if (typeof message !== 'object' || !message || typeof message.type !== 'string') throw new Error('no "type"');
-        } catch (error) {
-          invalid(new FlagClientError('STREAM_ERROR', `GET ${url}: ignored a malformed stream event (${(error as Error).message})`, { url }));
-          return;
-        }
-        if (HANDLED_TYPES.has(message.type)) queue.push(message);
-        else options.onDelivery();
-      },
-    });
     reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     if (failure) throw failure;
     resetWatchdog();
