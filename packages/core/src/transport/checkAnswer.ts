@@ -12,9 +12,8 @@ const ETAG_CHARS = /^[\x21\x23-\x7e\x80-\xff]+$/;
 
 /** Why an ETag (unquoted) cannot be taken, or undefined when it can. */
 export function etagProblem(etag: string): string | undefined {
-  if (etag.length > MAX_ETAG_CHARS) return `its ETag has ${etag.length} characters (at most ${MAX_ETAG_CHARS})`;
-  if (!ETAG_CHARS.test(etag)) return `its ETag ${JSON.stringify(etag.slice(0, 64))} is not a valid entity tag`;
-  return undefined;
+  if (etag.length > MAX_ETAG_CHARS) return `an ETag of ${etag.length} characters (limit ${MAX_ETAG_CHARS})`;
+  if (!ETAG_CHARS.test(etag)) return `an invalid ETag ${JSON.stringify(etag.slice(0, 64))}`;
 }
 
 /**
@@ -23,7 +22,7 @@ export function etagProblem(etag: string): string | undefined {
  * passed on.
  */
 export function answerProblem(snapshot: Snapshot, etag: string | undefined, namespace: string): string | undefined {
-  if (snapshot.namespace.key !== namespace) return `it is namespace ${JSON.stringify(snapshot.namespace.key)}'s snapshot, not ${JSON.stringify(namespace)}'s`;
+  if (snapshot.namespace.key !== namespace) return `namespace "${snapshot.namespace.key}" instead of "${namespace}"`;
   const identity = etag || (typeof snapshot.digest === 'string' ? snapshot.digest : '');
   return identity ? etagProblem(identity) : undefined;
 }

@@ -4,12 +4,6 @@ import { isDefinitive, isFatal } from './httpError.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'retrying' | 'offline' | 'closed';
 
-/** How long to wait before asking again after a 401/403 (equal jitter: half to all of min·2^attempt, capped). */
-export interface RefusedRetry {
-  minDelayMs: number;
-  maxDelayMs: number;
-}
-
 export interface ConnectionLoopOptions {
   /**
    * One connection: resolves when it ends normally (a poll done), rejects with a
@@ -23,10 +17,6 @@ export interface ConnectionLoopOptions {
   maxDelayMs: number;
   onConnection(state: ConnectionState): void;
   onError(error: FlagClientError): void;
-  /** The loop waits `delayMs` before its next attempt, after `error`. */
-  onWait?: ((delayMs: number, error: FlagClientError) => void) | undefined;
-  /** Retry after a 401/403 with this backoff; without it the loop stops for good. */
-  refusedRetry?: RefusedRetry | undefined;
 }
 
 /**
@@ -34,19 +24,14 @@ export interface ConnectionLoopOptions {
  * (400/404: a namespace created later still arrives, without hammering the server), and never
  * less than the server's `Retry-After`.
  */
-function retryDelay(failure: FlagClientError, attempt: number, { minDelayMs, maxDelayMs, refusedRetry }: ConnectionLoopOptions): number {
-  if (isFatal(failure) && refusedRetry) {
-    // Never (almost) at once: a refused token is not fixed in a moment, and the server must not be hammered.
-    const ceiling = Math.min(refusedRetry.maxDelayMs, refusedRetry.minDelayMs * 2 ** attempt);
-    return Math.max(Math.floor(ceiling / 2 + backoffDelay(attempt, refusedRetry.minDelayMs / 2, refusedRetry.maxDelayMs / 2)), failure.retryAfterMs ?? 0);
-  }
+function retryDelay(failure: FlagClientError, attempt: number, { minDelayMs, maxDelayMs }: ConnectionLoopOptions): number {
   const backoff = isDefinitive(failure) ? maxDelayMs : backoffDelay(attempt, minDelayMs, maxDelayMs);
   return Math.max(backoff, failure.retryAfterMs ?? 0);
 }
 
 /**
- * Keeps a connection going: reconnects with backoff after failures, stops for good on 401/403
- * (unless `refusedRetry`), honours `Retry-After`,
+ * Keeps a connection going: reconnects with backoff after failures, stops for good on 401/403,
+ * honours `Retry-After`,
  * pauses while the browser is offline and reconnects at once when it comes back.
  * Returns a function that stops everything; nothing runs after it.
  */
@@ -100,16 +85,12 @@ export function runConnectionLoop(options: ConnectionLoopOptions): () => void {
         if (isOffline()) continue;
         const failure = error as FlagClientError;
         options.onError(failure);
-        const refused = isFatal(failure);
-        if (refused && !options.refusedRetry) {
+        if (isFatal(failure)) {
           options.onConnection('closed');
           break;
         }
-        // Refused: closed until the next attempt, far off (reported with `onWait`).
-        options.onConnection(refused ? 'closed' : 'retrying');
-        const delay = retryDelay(failure, attempt++, options);
-        options.onWait?.(delay, failure);
-        await sleep(delay);
+        options.onConnection('retrying');
+        await sleep(retryDelay(failure, attempt++, options));
         continue;
       }
       options.onConnection('retrying');

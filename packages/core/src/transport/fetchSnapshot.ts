@@ -47,7 +47,7 @@ export async function fetchSnapshot(
       response.body?.cancel().catch(() => {});
       if (etag) return undefined;
       // Not modified from nothing: there is no snapshot to keep.
-      throw new FlagClientError('HTTP_ERROR', `GET ${url}: HTTP 304 to a request without If-None-Match (no snapshot to keep)`, { status: 304, url });
+      throw new FlagClientError('HTTP_ERROR', `GET ${url}: HTTP 304 without If-None-Match`, { status: 304, url });
     }
     if (!response.ok) throw await httpError(response, url);
     const text = await readBoundedText(response, maxBytes, url);
@@ -59,7 +59,7 @@ export async function fetchSnapshot(
       throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the server sent an invalid snapshot: ${(error as SnapshotError).message}`, { url });
     }
     const problem = answerProblem(snapshot, identity, endpoint.namespace);
-    if (problem) throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: refused the server's answer: ${problem}`, { url });
+    if (problem) throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the server sent a snapshot of ${problem}`, { url });
     return { snapshot, etag: identity, text };
   } catch (error) {
     throw asClientError(error, timedOut ? timeoutMs : undefined, url);

@@ -4,8 +4,7 @@ import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
 import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
 import { answerProblem, etagProblem } from './checkAnswer.js';
-import { isFatal } from './httpError.js';
-import { runConnectionLoop, type ConnectionState, type RefusedRetry } from './connectionLoop.js';
+import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
 import { InvalidEventError, OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
 /** Where a network source delivers: a client's store (through its owner), or a relay. */
@@ -23,12 +22,6 @@ export interface NetworkSink {
   report(error: FlagClientError): void;
   /** The stream is open: a transient problem from before is over. */
   opened(): void;
-  /** Following the stream again after polling (see `streamRetryMs`). */
-  streaming?(): void;
-  /** The server answered, or sent bytes on the stream (a heartbeat too): it is alive. */
-  alive?(): void;
-  /** The loop waits `delayMs` before its next attempt, after `error` (a 401 retried per `refusedRetry`, say). */
-  waiting?(delayMs: number, error: FlagClientError): void;
 }
 
 /**
@@ -52,10 +45,6 @@ export interface NetworkSourceOptions {
   maxEventBytes: number;
   /** Largest snapshot body taken from a GET, in bytes. Default 32 MiB (the relay's limit for its upstream). */
   maxSnapshotBytes?: number | undefined;
-  /** Retry after a 401/403 with this backoff instead of stopping for good (a relay's upstream). */
-  refusedRetry?: RefusedRetry | undefined;
-  /** Polling because the stream answered 404: try the stream again after polling this long. Default: never. */
-  streamRetryMs?: number | undefined;
 }
 
 export interface NetworkSource {
@@ -83,22 +72,11 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   /** The identity of an invalid snapshot the server announced: not fetched again. */
   let rejected: string | undefined;
   let stopLoop: (() => void) | undefined;
-  /** When polling began after the stream answered 404 (for `streamRetryMs`). */
-  let pollingSince = 0;
-  /**
-   * The last stream was refused (401/403, retried per `refusedRetry`): the next attempt asks with
-   * a GET first, because Flipt holds a stream's headers while nothing changes — a stream alone
-   * would not tell that the credentials work again.
-   */
-  let refusedBefore = false;
   const maxSnapshotBytes = options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
 
   /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
   function fetchFrom(which: ServerApi): Promise<FetchedSnapshot | undefined> {
-    const fetched = fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, maxSnapshotBytes, lifetime.signal);
-    // Any HTTP answer is a sign of life (an error status too); a timeout or a reset is not.
-    if (sink.alive) fetched.then(sink.alive, (error: FlagClientError) => error.status !== undefined && sink.alive?.());
-    return fetched;
+    return fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, maxSnapshotBytes, lifetime.signal);
   }
 
   function install(fetched: FetchedSnapshot | undefined): void {
@@ -126,7 +104,6 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       api = which;
       if (mode === 'sse') {
         mode = 'poll';
-        pollingSince = Date.now();
         sink.polling();
       }
       sink.opened();
@@ -150,9 +127,8 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
    * its GET; an invalid event throws InvalidEventError (ignored, and counted by the stream).
    */
   function onMessage(message: StreamMessage): Promise<void> | void {
-    if (message.etag !== undefined && (typeof message.etag !== 'string' || etagProblem(message.etag))) {
-      throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent an event whose ${etagProblem(String(message.etag)) ?? 'ETag is not a string'}; ignored`);
-    }
+    const badEtag = message.etag === undefined ? undefined : etagProblem(String(message.etag));
+    if (badEtag) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent ${badEtag}`);
     if (message.type === 'snapshot' && message.snapshot) {
       let next: Snapshot;
       try {
@@ -161,7 +137,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
         throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent an invalid snapshot: ${(error as Error).message}`);
       }
       const problem = answerProblem(next, message.etag || undefined, options.endpoint.namespace);
-      if (problem) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent a snapshot that was refused: ${problem}`);
+      if (problem) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent a snapshot of ${problem}`);
       sink.deliver(next, message.etag);
     } else if (message.type === 'refetchEvaluation') {
       const { digest, fromNetwork } = sink.current();
@@ -186,8 +162,6 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   }
 
   async function stream(signal: AbortSignal, markGood: () => void): Promise<void> {
-    if (refusedBefore && sink.current().hasSnapshot) await refresh();
-    refusedBefore = false;
     let delivered = false;
     // With nothing to evaluate, do not wait on a stream that says nothing: GET the snapshot.
     const firstDelivery = setTimeout(() => {
@@ -206,7 +180,6 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
           onMessage,
           onBadEvent: sink.report,
           onOpen: sink.opened,
-          onActivity: sink.alive,
           onDelivery() {
             delivered = true;
             barren = 0;
@@ -228,7 +201,6 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       }
       // Silence is routine for Flipt, but so it is for a hung one, whose held headers look the
       // same: a conditional GET (bounded) tells them apart before reconnecting with the digest.
-      refusedBefore = isFatal(error);
       if (error instanceof SilentStreamError) {
         if (sink.current().hasSnapshot) await refresh();
         return;
@@ -247,11 +219,6 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
     }
   }
 
-  /** Polling since a 404 from the stream for `streamRetryMs`: the server may have one now. */
-  function retryStreamNow(): boolean {
-    return options.transport === 'sse' && options.streamRetryMs !== undefined && pollingSince > 0 && Date.now() - pollingSince >= options.streamRetryMs;
-  }
-
   function start(): void {
     if (stopLoop) return;
     lifetime = new AbortController();
@@ -261,14 +228,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
       maxDelayMs: options.maxDelayMs,
       onConnection: sink.connection,
       onError: sink.report,
-      onWait: sink.waiting,
-      refusedRetry: options.refusedRetry,
       async connect(signal, markGood) {
-        if (mode === 'poll' && retryStreamNow()) {
-          mode = 'sse';
-          api = 'v2';
-          sink.streaming?.();
-        }
         if (mode === 'sse') return stream(signal, markGood);
         await refresh();
         markGood();

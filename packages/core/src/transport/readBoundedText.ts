@@ -6,33 +6,18 @@ import { FlagClientError } from '../errors.js';
  * downloaded). At most `maxBytes` are buffered, and decoded only when the whole body fits.
  */
 export async function readBoundedText(response: Response, maxBytes: number, url: string): Promise<string> {
-  const tooLarge = (what: string) => new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the snapshot is larger than the limit of ${maxBytes} bytes (${what}); refused`, { url });
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge(`Content-Length ${declared}`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
+  const refuse = (what: string) => new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: snapshot over the limit of ${maxBytes} bytes (${what})`, { url });
+  const declared = Number(response.headers.get('content-length'));
+  const reader = response.body?.getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes received`);
-      chunks.push(value);
+    if (declared > maxBytes) throw refuse(`Content-Length ${declared}`);
+    for (let read; reader && !(read = await reader.read()).done; chunks.push(read.value)) {
+      if ((bytes += read.value.byteLength) > maxBytes) throw refuse('read so far');
     }
   } finally {
-    reader.cancel().catch(() => {});
+    reader?.cancel().catch(() => {});
   }
-  const whole = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  chunks.length = 0;
-  return new TextDecoder().decode(whole);
+  return new Blob(chunks as BlobPart[]).text();
 }

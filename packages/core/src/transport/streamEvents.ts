@@ -24,7 +24,7 @@ export function createEventParser(url: string, options: StreamOptions, fail: (er
     options.onBadEvent(error);
     // A stream that only sends garbage is broken: a new connection may not be.
     if (++invalidInARow >= MAX_INVALID_EVENTS_IN_A_ROW) {
-      stop(new FlagClientError('STREAM_ERROR', `GET ${url}: ${invalidInARow} invalid events in a row, the last: ${error.message}`, { url }));
+      stop(new FlagClientError('STREAM_ERROR', `GET ${url}: ${invalidInARow} invalid events in a row (${error.message})`, { url }));
     }
   };
   const queue = createMessageQueue(

@@ -44,8 +44,6 @@ export interface StreamOptions {
   onBadEvent(error: FlagClientError): void;
   /** The server answered with an event stream. */
   onOpen(): void;
-  /** Bytes arrived (events, heartbeats). */
-  onActivity?: (() => void) | undefined;
   /** The server delivered something: the backoff starts again from its minimum. */
   onDelivery(): void;
 }
@@ -113,7 +111,6 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       options.fetch(url, { headers: headers(options.endpoint, 'v2', { Accept: 'text/event-stream' }), signal: controller.signal }),
       stopped,
     ]);
-    options.onActivity?.();
     if (!response.ok) throw await Promise.race([httpError(response, url), stopped]);
     const type = response.headers.get('content-type') || '';
     if (!type.includes('text/event-stream') || !response.body) {
@@ -128,7 +125,6 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       const { done, value } = await read(reader);
       if (done) break;
       resetWatchdog();
-      options.onActivity?.();
       parser.feed(value);
     }
     await Promise.race([queue.idle(), stopped]);

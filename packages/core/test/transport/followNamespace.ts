@@ -12,7 +12,7 @@ export interface Followed {
   /** Identities delivered, in order. */
   delivered: string[];
   errors: FlagClientError[];
-  /** `polling()` / `streaming()` calls, in order. */
+  /** `polling()` calls. */
   modes: string[];
   confirmed: number;
 }
@@ -34,7 +34,6 @@ export function follow(server: FlagServer, options: Partial<NetworkSourceOptions
     confirmed: () => followed.confirmed++,
     connection: () => {},
     polling: () => followed.modes.push('poll'),
-    streaming: () => followed.modes.push('stream'),
     report: (error) => followed.errors.push(error),
     opened: () => {},
   };

@@ -1,6 +1,6 @@
 // Work a stream can cause is bounded: memory flat however long it lives, one GET in flight and
-// one pending however many notifications arrive, a stream of garbage dropped, a stream retried
-// after falling back to polling, and a silent server checked. Real servers on 127.0.0.1.
+// one pending however many notifications arrive, a stream of garbage dropped, and a silent
+// server checked. Real servers on 127.0.0.1.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('a stream of invalid events', () => {
     expect(s.count('stream')).toBe(1);
     await bad(1);
     await s.waitFor(() => s.count('stream') === 2);
-    expect(errors.at(-1)!.message).toMatch(new RegExp(`^GET ${s.url}${s.streamPath()}\\S*: ${MAX_INVALID_EVENTS_IN_A_ROW} invalid events in a row, the last: .*malformed`));
+    expect(errors.at(-1)!.message).toMatch(new RegExp(`^GET ${s.url}${s.streamPath()}\\S*: ${MAX_INVALID_EVENTS_IN_A_ROW} invalid events in a row \\(.*malformed`));
     expect(s.requestsOf('stream')[0]!.abortedByClient).toBe(true);
   });
 
@@ -129,30 +129,6 @@ describe('a stream of invalid events', () => {
     await until(() => delivered.length === 1);
     for (let i = 0; i < MAX_INVALID_EVENTS_IN_A_ROW; i++) await s.sendInline({ flags: 'no' }, hex40(i));
     await s.waitFor(() => s.count('stream') === 2);
-  });
-});
-
-describe('after falling back to polling', () => {
-  it('the stream is tried again after streamRetryMs, and followed once it answers', async () => {
-    const s = await server({ dialect: 'relay' });
-    s.setSnapshot(s1);
-    s.failNext('stream', 404, 2);
-    const { delivered, modes, errors } = follow(s, { streamRetryMs: 100 });
-    await s.waitFor(() => s.count('stream') === 3 && s.openStreams === 1, { message: 'the stream, third time' });
-    expect(modes).toEqual(['poll', 'stream', 'poll', 'stream']);
-    s.setSnapshot(s2);
-    await until(() => delivered.at(-1) === s2.digest);
-    expect(errors.filter((e) => e.code !== 'STREAM_ERROR')).toEqual([]);
-  });
-
-  it('a Flipt v1 (no stream at all) is still polled in between', async () => {
-    const s = await server({ api: 'v1' });
-    s.setSnapshot(s1);
-    const { delivered, errors } = follow(s, { streamRetryMs: 50 });
-    await s.waitFor(() => s.count('stream') >= 3, { message: 'stream retries' });
-    s.setSnapshot(s2);
-    await until(() => delivered.length === 2);
-    expect(errors).toEqual([]);
   });
 });
 

@@ -45,9 +45,13 @@ export class NamespaceFollower {
   private lastChangeAt: string | null = null;
   /** When the upstream last answered or sent a byte (a heartbeat too); start time before that. */
   private lastHeard = Date.now();
-  private nextAttempt: { at: number; error: FlagClientError } | undefined;
+  /** While refused (401/403): when it asks again, and after what. */
+  private nextAttempt: { at: number; after: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  private refusals = 0;
   private closed = false;
-  private readonly network: NetworkSource;
+  private network: NetworkSource;
+  /** Polling because the stream answered 404: when to try the stream again. */
+  private streamRetry: ReturnType<typeof setTimeout> | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -55,9 +59,15 @@ export class NamespaceFollower {
     readonly namespace: string,
     private readonly changed: () => void,
   ) {
+    this.log = source.options.logger;
+    this.network = this.connect();
+  }
+
+  /** Core's network source for this namespace, starting with the stream. */
+  private connect(): NetworkSource {
+    const { source, namespace } = this;
     const o = source.options;
-    this.log = o.logger;
-    this.network = createNetworkSource(
+    return createNetworkSource(
       {
         endpoint: {
           url: source.base,
@@ -66,11 +76,7 @@ export class NamespaceFollower {
           authorization: o.token ? `Bearer ${o.token}` : o.jwt ? `JWT ${o.jwt}` : undefined,
           reference: undefined,
         },
-        fetch: (input, init) => {
-          if (String(input).includes('/stream')) this.streamConnects++;
-          else (this.snapshotRequests++, this.loads++);
-          return fetch(input, init);
-        },
+        fetch: (input, init) => this.fetch(String(input), init),
         transport: 'sse',
         pollIntervalMs: o.pollMs ?? DEFAULTS.pollMs,
         requestTimeoutMs: o.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
@@ -83,8 +89,6 @@ export class NamespaceFollower {
         // Core refuses larger snapshot bodies while reading them, and larger inline events.
         maxEventBytes: o.maxSnapshotBytes ?? DEFAULTS.maxSnapshotBytes,
         maxSnapshotBytes: o.maxSnapshotBytes ?? DEFAULTS.maxSnapshotBytes,
-        refusedRetry: { minDelayMs: o.refusedRetryMinMs ?? DEFAULTS.refusedRetryMinMs, maxDelayMs: o.refusedRetryMaxMs ?? DEFAULTS.refusedRetryMaxMs },
-        streamRetryMs: o.streamRetryMs ?? DEFAULTS.streamRetryMs,
       },
       {
         current: () => ({ digest: this.good?.digest, fromNetwork: !!this.good, hasSnapshot: !!this.good }),
@@ -95,16 +99,15 @@ export class NamespaceFollower {
           this.error = null;
         },
         connection: (state) => {
-          if (state !== 'closed') this.nextAttempt = undefined;
+          if (state === 'closed' && !this.closed) this.askAgainLater();
           this.phase = state === 'open' ? (this.mode === 'stream' ? 'streaming' : 'polling') : state === 'retrying' ? 'backoff' : state === 'closed' ? 'stopped' : 'connecting';
         },
         polling: () => {
           this.mode = 'poll';
           this.log.info('upstream has no stream: polling its snapshot', this.fields());
-        },
-        streaming: () => {
-          this.mode = 'stream';
-          this.log.info('trying the upstream stream again', this.fields());
+          // Its stream may come back (a 404 during a deploy): a fresh network source tries it later.
+          clearTimeout(this.streamRetry);
+          this.streamRetry = setTimeout(() => this.retryStream(), o.streamRetryMs ?? DEFAULTS.streamRetryMs);
         },
         report: (error) => this.failed(error),
         opened: () => {
@@ -112,10 +115,62 @@ export class NamespaceFollower {
           // The upstream answered: a connectivity problem or a refused token is over.
           if (this.error && this.error.kind !== 'invalid-snapshot') this.error = null;
         },
-        alive: () => (this.lastHeard = Date.now()),
-        waiting: (delayMs, error) => (this.nextAttempt = { at: Date.now() + delayMs, error }),
       },
     );
+  }
+
+  /** Counts requests, and notes every sign of life: an answer, and each chunk of a stream (heartbeats too). */
+  private async fetch(url: string, init: RequestInit | undefined): Promise<Response> {
+    const stream = url.includes('/stream');
+    if (stream) this.streamConnects++;
+    else (this.snapshotRequests++, this.loads++);
+    const response = await fetch(url, init);
+    this.lastHeard = Date.now();
+    if (!stream || !response.body) return response;
+    const heard = new TransformStream<Uint8Array, Uint8Array>({
+      transform: (chunk, controller) => {
+        this.lastHeard = Date.now();
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(heard), { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
+  /**
+   * Refused (401/403): core's loop has stopped; ask again with a conditional GET (a Flipt stream
+   * would hold its headers, telling nothing) after a wait between half of and all of
+   * min·2^refusals, capped; follow again once it is answered.
+   */
+  private askAgainLater(): void {
+    const o = this.source.options;
+    const ceiling = Math.min(o.refusedRetryMaxMs ?? DEFAULTS.refusedRetryMaxMs, (o.refusedRetryMinMs ?? DEFAULTS.refusedRetryMinMs) * 2 ** this.refusals++);
+    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    clearTimeout(this.nextAttempt?.timer);
+    const timer = setTimeout(() => {
+      this.nextAttempt = undefined;
+      void this.reload().then((failure) => {
+        if (!failure || this.closed || this.nextAttempt) return;
+        if (this.error?.kind === 'unauthorized') this.askAgainLater();
+        else this.restart(); // answered otherwise: the loop's own backoff takes over
+      });
+    }, delay);
+    this.nextAttempt = { at: Date.now() + delay, after: this.error?.message ?? 'a refusal', timer };
+  }
+
+  private retryStream(): void {
+    if (this.closed || this.mode !== 'poll' || this.phase === 'stopped') return;
+    this.log.info('trying the upstream stream again', this.fields());
+    this.network.stop();
+    this.mode = 'stream';
+    this.network = this.connect();
+    this.network.start();
+  }
+
+  private restart(): void {
+    clearTimeout(this.nextAttempt?.timer);
+    this.nextAttempt = undefined;
+    this.network.stop();
+    this.follow();
   }
 
   private fields(extra?: Record<string, unknown>): Record<string, unknown> {
@@ -166,7 +221,7 @@ export class NamespaceFollower {
       lastHeardAt: new Date(this.lastHeard).toISOString(),
       silentForMs: now - this.lastHeard,
       nextAttemptAt: next ? new Date(next.at).toISOString() : null,
-      waitingFor: next ? `the next attempt in ${Math.max(0, Math.ceil((next.at - now) / 1000))} s, after: ${next.error.message}` : null,
+      waitingFor: next ? `the next attempt in ${Math.max(0, Math.ceil((next.at - now) / 1000))} s, after: ${next.after}` : null,
     };
   }
 
@@ -185,19 +240,21 @@ export class NamespaceFollower {
     if (!this.closed) this.network.start();
   }
 
-  /** Refreshes; a namespace refused by a 401/403 and waiting for its next attempt tries now. */
+  /** Refreshes; a namespace refused by a 401/403 (waiting for its next attempt) follows again at once. */
   async reload(): Promise<string | undefined> {
     const failure = await this.refresh();
     if (failure) return failure;
-    if (this.phase === 'stopped') {
-      this.network.stop();
-      this.follow();
+    if (this.phase === 'stopped' && !this.closed) {
+      this.refusals = 0;
+      this.restart();
     }
     return failure;
   }
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.nextAttempt?.timer);
+    clearTimeout(this.streamRetry);
     this.network.stop();
   }
 }
