@@ -44,7 +44,6 @@ export async function fetchSnapshot(
       signal: controller.signal,
     });
     if (response.status === 304) {
-      response.body?.cancel().catch(() => {});
       if (etag) return undefined;
       // Not modified from nothing: there is no snapshot to keep.
       throw new FlagClientError('HTTP_ERROR', `GET ${url}: HTTP 304 without If-None-Match`, { status: 304, url });

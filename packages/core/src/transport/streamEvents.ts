@@ -11,20 +11,16 @@ const HANDLED_TYPES = new Set(['snapshot', 'refetchEvaluation', 'error']);
 /**
  * One stream's SSE parser and message queue: events become messages, handled in order;
  * malformed and invalid events are reported and counted, and `fail` ends the stream after too
- * many in a row, on an oversized event, or when a message's handling fails.
+ * many in a row, on an oversized event, or when a message's handling fails (events after that
+ * are not handled: the queue is closed).
  */
 export function createEventParser(url: string, options: StreamOptions, fail: (error: FlagClientError) => void, onComment: () => void): { parser: EventSourceParser; queue: MessageQueue } {
   let invalidInARow = 0;
-  let failed = false;
-  const stop = (error: FlagClientError) => {
-    failed = true;
-    fail(error);
-  };
   const invalid = (error: FlagClientError) => {
     options.onBadEvent(error);
     // A stream that only sends garbage is broken: a new connection may not be.
     if (++invalidInARow >= MAX_INVALID_EVENTS_IN_A_ROW) {
-      stop(new FlagClientError('STREAM_ERROR', `GET ${url}: ${invalidInARow} invalid events in a row (${error.message})`, { url }));
+      fail(new FlagClientError('STREAM_ERROR', `GET ${url}: ${invalidInARow} invalid events in a row (${error.message})`, { url }));
     }
   };
   const queue = createMessageQueue(
@@ -41,7 +37,7 @@ export function createEventParser(url: string, options: StreamOptions, fail: (er
       options.onDelivery();
       return result;
     },
-    (error) => stop(asClientError(error, undefined, url)),
+    (error) => fail(asClientError(error, undefined, url)),
   );
   const parser = createParser({
     maxBufferSize: options.query.maxEventBytes,
@@ -49,11 +45,10 @@ export function createEventParser(url: string, options: StreamOptions, fail: (er
     onError(error: ParseError) {
       // The SSE spec ignores unknown fields and bad retry hints; only an oversized event is fatal.
       if (error.type === 'max-buffer-size-exceeded') {
-        stop(new OversizedEventError('STREAM_ERROR', `GET ${url}: a stream event exceeded maxEventBytes (${options.query.maxEventBytes})`, { url }));
+        fail(new OversizedEventError('STREAM_ERROR', `GET ${url}: a stream event exceeded maxEventBytes (${options.query.maxEventBytes})`, { url }));
       }
     },
     onEvent(event) {
-      if (failed) return;
       let message: StreamMessage;
       try {
         message = JSON.parse(event.data) as StreamMessage;
