@@ -127,7 +127,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
    * its GET; an invalid event throws InvalidEventError (ignored, and counted by the stream).
    */
   function onMessage(message: StreamMessage): Promise<void> | void {
-    const badEtag = message.etag === undefined ? undefined : etagProblem(String(message.etag));
+    const badEtag = message.etag ? etagProblem(String(message.etag)) : undefined;
     if (badEtag) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent ${badEtag}`);
     if (message.type === 'snapshot' && message.snapshot) {
       let next: Snapshot;
