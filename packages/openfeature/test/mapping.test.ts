@@ -22,10 +22,12 @@ afterEach(async () => {
 });
 
 /** Serves `snapshot` on a loopback server and sets a provider on it, ready. */
-async function serve(snapshot: { digest: string }, context: EvaluationContext = {}): Promise<FlagcastWebProvider> {
+async function serve(snapshot: { digest: string; namespace?: { key: string } }, context: EvaluationContext = {}): Promise<FlagcastWebProvider> {
   server = await startFlagServer({ dialect: 'relay' });
-  server.setSnapshot(snapshot);
-  const provider = new FlagcastWebProvider({ url: server.url, cache: 'none' });
+  // Served under its own namespace: a client refuses another namespace's snapshot.
+  const namespace = snapshot.namespace?.key ?? 'default';
+  server.setSnapshot(snapshot, { namespace });
+  const provider = new FlagcastWebProvider({ url: server.url, namespace, cache: 'none' });
   await OpenFeature.setProviderAndWait(provider, context);
   expect(provider.client.source).toBe('network');
   return provider;

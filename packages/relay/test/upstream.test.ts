@@ -150,6 +150,10 @@ class FakeFlipt {
   /** When set, the only accepted credential is `Authorization: JWT <jwt>`. */
   jwt: string | undefined;
   revoked = false;
+  /** Hung (a stopped process, a partition): requests are accepted and never answered. */
+  hung = false;
+  /** Answers snapshot GETs instead of the fake when set. */
+  snapshotReply: ((res: ServerResponse) => void) | undefined;
   readonly seen: Seen[] = [];
   private readonly open = new Map<ServerResponse, { headersSent: boolean; digest: string }>();
   private server!: Server;
@@ -208,6 +212,8 @@ class FakeFlipt {
       res.end(body);
     };
     if (!m) return reply(404, { 'content-type': 'application/json' }, '{"code":5,"message":"Not Found","details":[]}');
+    if (this.hung) return;
+    if (seen.kind === 'snapshot' && this.snapshotReply) return this.snapshotReply(res);
     const expected = this.jwt ? `JWT ${this.jwt}` : this.token && `Bearer ${this.token}`;
     if (this.revoked || (expected && req.headers.authorization !== expected)) {
       return seen.kind === 'stream'
@@ -445,6 +451,101 @@ describe('following a Flipt server (fake)', () => {
     const fake = await FakeFlipt.start();
     fake.token = 'secret';
     await expect(createRelay({ upstream: { url: fake.url, namespaces: ['web'], token: 'wrong' }, port: 0, logLevel: 'silent' })).rejects.toThrow(/401/);
+  });
+});
+
+// ---- bounded work: what an upstream answers is checked, and no failure stops following ---------
+
+describe('an upstream that misbehaves', () => {
+  it('a 304 to the first, unconditional GET: the relay refuses to start instead of serving nothing', async () => {
+    const fake = await FakeFlipt.start();
+    fake.snapshotReply = (res) => res.writeHead(304, { etag: fake.etag }).end();
+    await expect(createRelay({ upstream: { url: fake.url, namespaces: ['web'] }, port: 0, logLevel: 'silent' })).rejects.toThrow(/web: GET http:\/\/127\.0\.0\.1:\d+\/client\/v2\/environments\/default\/namespaces\/web\/snapshot: HTTP 304 without If-None-Match/);
+  });
+
+  it("another namespace's snapshot is not served as this one", async () => {
+    const other = snapshotBody(false);
+    const fake = await FakeFlipt.start({ body: other.body.replace('"key": "web"', '"key": "other"'), etag: other.etag });
+    await expect(createRelay({ upstream: { url: fake.url, namespaces: ['web'] }, port: 0, logLevel: 'silent' })).rejects.toThrow(/the server sent a snapshot of namespace "other" instead of "web"/);
+  });
+
+  it('a snapshot over maxSnapshotBytes, or with an ETag that cannot be passed on, is refused; the last good one keeps serving', async () => {
+    const fake = await FakeFlipt.start();
+    const good = fake.etag;
+    const relay = await downstream(fake.url, { maxSnapshotBytes: 64 * 1024 });
+    await waitFor(() => fake.openStreams() === 1, 'the upstream stream');
+    const refusal = async (pattern: RegExp) => {
+      const h = await waitFor(async () => {
+        const x = await health(relay);
+        return pattern.test(x.sources[0]!.upstream!.namespaces[0]!.error?.message ?? '') ? x : undefined;
+      }, `${pattern} in /healthz`);
+      expect(h.sources[0]).toMatchObject({ ok: false, upstream: { namespaces: [{ digest: good, error: { kind: 'invalid-snapshot' } }] } });
+      const served = await get(`${relay.url}${WEB}/snapshot`);
+      expect([served.status, served.headers.etag]).toEqual([200, good]);
+    };
+    fake.set(snapshotBody(true, { description: 'x'.repeat(1024 * 1024) }));
+    await refusal(/snapshot: snapshot over the limit of 65536 bytes \(read so far\)$/);
+    const long = snapshotBody(true);
+    fake.set({ body: long.body, etag: 'e'.repeat(300) });
+    await refusal(/an ETag of 300 characters \(limit 256\)/);
+    const fixed = snapshotBody(true);
+    fake.set(fixed);
+    await waitFor(() => relay.snapshot('web')?.digest === fixed.etag, 'the fixed snapshot');
+    expect((await health(relay)).ok).toBe(true);
+  });
+
+  it('a hung upstream (its stream silent past the bound, its GET unanswered) is reported, with how long it has been silent', async () => {
+    const fake = await FakeFlipt.start();
+    const relay = await downstream(fake.url, { silenceReconnectMs: 300, requestTimeoutMs: 200 });
+    await waitFor(() => fake.openStreams() === 1, 'the upstream stream');
+    fake.hung = true;
+    const h = await waitFor(async () => {
+      const x = await health(relay);
+      return x.ok ? undefined : x;
+    }, 'the silence in /healthz');
+    const ns = h.sources[0]!.upstream!.namespaces[0]!;
+    expect(ns.error).toMatchObject({ kind: 'unreachable' });
+    expect(ns.error!.message).toMatch(/snapshot: no answer within 200 ms \(nothing heard from the upstream for \d+ s\)$/);
+    expect(ns.silentForMs).toBeGreaterThanOrEqual(300);
+    expect((await get(`${relay.url}/metrics`)).body.toString()).toMatch(/flagcast_relay_source_up\{source="upstream:[^"]+"\} 0/);
+    fake.hung = false;
+    await waitFor(async () => (await health(relay)).ok, 'ok again once the upstream answers', 4000);
+  });
+
+  it('a 401 is retried (far apart) without a reload, and /healthz says what it waits for', async () => {
+    const fake = await FakeFlipt.start();
+    fake.token = 'secret';
+    const relay = await downstream(fake.url, { token: 'secret', refusedRetryMinMs: 400, refusedRetryMaxMs: 800 });
+    await waitFor(() => fake.openStreams() === 1, 'the upstream stream');
+    fake.token = 'rotated';
+    await fake.restart();
+    const ns = await waitFor(() => {
+      const n = upstreamNs(relay);
+      return n.phase === 'stopped' && n.nextAttemptAt ? n : undefined;
+    }, 'the wait after the 401');
+    expect(ns.error).toMatchObject({ kind: 'unauthorized' });
+    expect(ns.waitingFor).toMatch(/^the next attempt in \d+ s, after: GET http:\/\/127\.0\.0\.1:\d+\S+: HTTP 401: request was not authenticated/);
+    expect(Date.parse(ns.nextAttemptAt!) - Date.now()).toBeGreaterThan(0);
+    const refused = fake.seen.filter((s) => s.status === 401).length;
+    await waitFor(() => fake.seen.filter((s) => s.status === 401).length > refused, 'a second attempt, without a reload');
+    fake.token = 'secret'; // fixed upstream-side
+    await waitFor(() => fake.openStreams() === 1, 'the stream again, without a reload', 5000);
+    await waitFor(async () => (await health(relay)).ok, 'ok again');
+    expect(upstreamNs(relay)).toMatchObject({ error: null, nextAttemptAt: null, waitingFor: null });
+  });
+
+  it('an upstream whose stream answered 404 is polled, and its stream tried again later', async () => {
+    const fake = await FakeFlipt.start();
+    fake.stream = 404;
+    const relay = await downstream(fake.url, { pollMs: 50, streamRetryMs: 200 });
+    await waitFor(() => upstreamNs(relay).mode === 'poll', 'polling');
+    await waitFor(() => fake.requests('stream').length >= 2, 'the stream tried again');
+    fake.stream = 'flipt';
+    await waitFor(() => upstreamNs(relay).mode === 'stream' && fake.openStreams() === 1, 'the stream followed again');
+    const next = snapshotBody(true);
+    fake.set(next);
+    await waitFor(() => relay.snapshot('web')?.digest === next.etag, 'the change, through the stream');
+    expect(upstreamNs(relay)).toMatchObject({ mode: 'stream', phase: 'streaming', error: null });
   });
 });
 

@@ -2,7 +2,9 @@ import type { Snapshot } from '../types.js';
 import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import { FlagClientError, type SnapshotError } from '../errors.js';
 import { headers, snapshotUrl, type Endpoint, type ServerApi } from './endpoints.js';
+import { answerProblem } from './checkAnswer.js';
 import { asClientError, httpError } from './httpError.js';
+import { readBoundedText } from './readBoundedText.js';
 
 export interface FetchedSnapshot {
   snapshot: Snapshot;
@@ -14,7 +16,8 @@ export interface FetchedSnapshot {
 
 /**
  * GETs the snapshot, conditionally on `etag` (`304 Not Modified` gives undefined), within
- * `timeoutMs` (body included), and validates it. Throws FlagClientError naming the URL.
+ * `timeoutMs` (body included) and `maxBytes`, and validates it: a snapshot, of the namespace
+ * asked for, with an ETag that can be passed on. Throws FlagClientError naming the URL.
  */
 export async function fetchSnapshot(
   fetchImpl: typeof fetch,
@@ -22,6 +25,7 @@ export async function fetchSnapshot(
   api: ServerApi,
   etag: string | undefined,
   timeoutMs: number,
+  maxBytes: number,
   signal: AbortSignal,
 ): Promise<FetchedSnapshot | undefined> {
   const url = snapshotUrl(endpoint, api);
@@ -39,14 +43,23 @@ export async function fetchSnapshot(
       headers: headers(endpoint, api, etag ? { ...accept, 'If-None-Match': etag } : accept),
       signal: controller.signal,
     });
-    if (response.status === 304) return undefined;
+    if (response.status === 304) {
+      if (etag) return undefined;
+      // Not modified from nothing: there is no snapshot to keep.
+      throw new FlagClientError('HTTP_ERROR', `GET ${url}: HTTP 304 without If-None-Match`, { status: 304, url });
+    }
     if (!response.ok) throw await httpError(response, url);
-    const text = await response.text();
+    const text = await readBoundedText(response, maxBytes, url);
+    const identity = unquote(response.headers.get('etag'));
+    let snapshot: Snapshot;
     try {
-      return { snapshot: parseSnapshot(text), etag: unquote(response.headers.get('etag')), text };
+      snapshot = parseSnapshot(text);
     } catch (error) {
       throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the server sent an invalid snapshot: ${(error as SnapshotError).message}`, { url });
     }
+    const problem = answerProblem(snapshot, identity, endpoint.namespace);
+    if (problem) throw new FlagClientError('INVALID_SNAPSHOT', `GET ${url}: the server sent a snapshot of ${problem}`, { url });
+    return { snapshot, etag: identity, text };
   } catch (error) {
     throw asClientError(error, timedOut ? timeoutMs : undefined, url);
   } finally {

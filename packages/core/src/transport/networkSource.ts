@@ -3,8 +3,9 @@ import { FlagClientError } from '../errors.js';
 import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
 import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
+import { answerProblem, etagProblem } from './checkAnswer.js';
 import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
-import { OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
+import { InvalidEventError, OversizedEventError, readStream, SilentStreamError, type StreamMemory, type StreamMessage } from './streamTransport.js';
 
 /** Where a network source delivers: a client's store (through its owner), or a relay. */
 export interface NetworkSink {
@@ -23,6 +24,12 @@ export interface NetworkSink {
   opened(): void;
 }
 
+/**
+ * The default bound on a snapshot body. Not `maxEventBytes`: an event too large to take inline
+ * is fetched by a GET instead, so GETs must take more than events.
+ */
+export const DEFAULT_MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
+
 export interface NetworkSourceOptions {
   endpoint: Endpoint;
   fetch: typeof fetch;
@@ -36,6 +43,8 @@ export interface NetworkSourceOptions {
   maxDelayMs: number;
   includeSnapshotInStream: boolean;
   maxEventBytes: number;
+  /** Largest snapshot body taken from a GET, in bytes. Default 32 MiB (the relay's limit for its upstream). */
+  maxSnapshotBytes?: number | undefined;
 }
 
 export interface NetworkSource {
@@ -63,10 +72,11 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   /** The identity of an invalid snapshot the server announced: not fetched again. */
   let rejected: string | undefined;
   let stopLoop: (() => void) | undefined;
+  const maxSnapshotBytes = options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
 
   /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
   function fetchFrom(which: ServerApi): Promise<FetchedSnapshot | undefined> {
-    return fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, lifetime.signal);
+    return fetchSnapshot(options.fetch, options.endpoint, which, sink.current().digest, options.requestTimeoutMs, maxSnapshotBytes, lifetime.signal);
   }
 
   function install(fetched: FetchedSnapshot | undefined): void {
@@ -112,31 +122,42 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
     }
   }
 
-  async function onMessage(message: StreamMessage): Promise<void> {
+  /**
+   * One stream message. An inline snapshot is taken at once (no promise); a notification returns
+   * its GET; an invalid event throws InvalidEventError (ignored, and counted by the stream).
+   */
+  function onMessage(message: StreamMessage): Promise<void> | void {
+    const badEtag = message.etag ? etagProblem(String(message.etag)) : undefined;
+    if (badEtag) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent ${badEtag}`);
     if (message.type === 'snapshot' && message.snapshot) {
       let next: Snapshot;
       try {
         next = parseSnapshot(message.snapshot);
       } catch (error) {
-        sink.report(new FlagClientError('INVALID_SNAPSHOT', `the stream sent an invalid snapshot: ${(error as Error).message}`));
-        return;
+        throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent an invalid snapshot: ${(error as Error).message}`);
       }
+      const problem = answerProblem(next, message.etag || undefined, options.endpoint.namespace);
+      if (problem) throw new InvalidEventError('INVALID_SNAPSHOT', `the stream sent a snapshot of ${problem}`);
       sink.deliver(next, message.etag);
     } else if (message.type === 'refetchEvaluation') {
       const { digest, fromNetwork } = sink.current();
       if (message.etag && message.etag === rejected) return; // known bad: wait for the next change
       if (message.etag && message.etag === digest && fromNetwork) return;
-      try {
-        await refresh();
-      } catch (error) {
-        if ((error as FlagClientError).code !== 'INVALID_SNAPSHOT') throw error;
-        // Keep the stream: reconnecting would only fetch the same bad snapshot again.
-        rejected = message.etag;
-        sink.report(error as FlagClientError);
-      }
+      return refetch(message.etag);
     } else if (message.type === 'error') {
       const code = message.code === 16 ? 'UNAUTHORIZED' : message.code === 7 ? 'FORBIDDEN' : message.code === 5 ? 'NOT_FOUND' : 'STREAM_ERROR';
       throw new FlagClientError(code, `the stream reported: ${message.message ?? 'an error'} (code ${message.code})`);
+    }
+  }
+
+  async function refetch(etag: string | undefined): Promise<void> {
+    try {
+      await refresh();
+    } catch (error) {
+      if ((error as FlagClientError).code !== 'INVALID_SNAPSHOT') throw error;
+      // Keep the stream: reconnecting would only fetch the same bad snapshot again.
+      rejected = etag;
+      sink.report(error as FlagClientError);
     }
   }
 
@@ -178,7 +199,12 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
         markGood();
         return;
       }
-      if (error instanceof SilentStreamError) return; // routine: reconnect with the digest at once
+      // Silence is routine for Flipt, but so it is for a hung one, whose held headers look the
+      // same: a conditional GET (bounded) tells them apart before reconnecting with the digest.
+      if (error instanceof SilentStreamError) {
+        if (sink.current().hasSnapshot) await refresh();
+        return;
+      }
       if ((error as FlagClientError).code === 'NOT_FOUND' && api === 'v2') {
         await pollInstead(error as FlagClientError, ['v2', 'v1']);
         markGood();

@@ -1,7 +1,10 @@
-import { createParser, type ParseError } from 'eventsource-parser';
 import { FlagClientError } from '../errors.js';
 import { headers, streamUrl, type Endpoint, type StreamQuery } from './endpoints.js';
 import { asClientError, httpError } from './httpError.js';
+import { createEventParser } from './streamEvents.js';
+import { SilentStreamError } from './streamErrors.js';
+
+export { InvalidEventError, MAX_INVALID_EVENTS_IN_A_ROW, OversizedEventError, SilentStreamError } from './streamErrors.js';
 
 /** A data event of the stream, parsed: Flipt's `refetchEvaluation`/`error`, or a relay's inline `snapshot`. */
 export interface StreamMessage {
@@ -31,7 +34,11 @@ export interface StreamOptions {
    * unchanged server sends nothing.
    */
   silentTimeoutMs: number;
-  /** Handles one message; a rejection drops the connection (it is retried). */
+  /**
+   * Handles one message; a throw or rejection drops the connection (it is retried), except an
+   * InvalidEventError: the event is ignored like a malformed one. Messages are handled in order;
+   * while one is pending (a GET), later state messages coalesce into the newest.
+   */
   onMessage(message: StreamMessage): Promise<void> | void;
   /** A malformed event: reported, and the stream goes on. */
   onBadEvent(error: FlagClientError): void;
@@ -41,20 +48,13 @@ export interface StreamOptions {
   onDelivery(): void;
 }
 
-/** The stream's reason for stopping when an event exceeded `maxEventBytes`. */
-export class OversizedEventError extends FlagClientError {}
-
-/**
- * A stream without heartbeats (Flipt) that has been silent for `silentTimeoutMs`: reconnected
- * as routine (silence is normal there), not a failure.
- */
-export class SilentStreamError extends FlagClientError {}
-
 /**
  * Reads one SSE connection until it fails or ends; always rejects (streams are meant to stay
  * open, so an end is a failure too). Every way of stopping — an error event, a clean end, a
  * reset, silence, an abort — settles at once: the loop never waits on a read that a finished
- * body left pending, because stopping cancels the reader and the read races the failure.
+ * body left pending, because stopping cancels the reader and rejects the read's own waiter.
+ * (Each read gets a fresh waiter: racing every read against one promise pending for the
+ * stream's life would leave a reaction per read on it, each holding its chunk.)
  */
 export async function readStream(options: StreamOptions, signal: AbortSignal): Promise<never> {
   const url = streamUrl(options.endpoint, options.query);
@@ -64,12 +64,33 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
   const stopped = new Promise<never>((_, reject) => (stopReading = reject));
   stopped.catch(() => {});
   let reader: ReadableStreamDefaultReader<string> | undefined;
+  let waiter: ((error: FlagClientError) => void) | undefined;
   const fail = (error: FlagClientError) => {
     failure ||= error;
     stopReading(failure);
+    waiter?.(failure);
+    queue.close();
     reader?.cancel().catch(() => {});
     controller.abort();
   };
+  const read = (from: ReadableStreamDefaultReader<string>) =>
+    new Promise<ReadableStreamReadResult<string>>((resolve, reject) => {
+      if (failure) return reject(failure);
+      waiter = reject;
+      from.read().then((result) => {
+        waiter = undefined;
+        resolve(result);
+      }, reject);
+    });
+  const { parser, queue } = createEventParser(url, options, fail, () => {
+    // Heartbeats: from now on (and after reconnects) a short silence means a dead connection.
+    // A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
+    // must still be retried less and less often.
+    if (!options.memory.heartbeats) {
+      options.memory.heartbeats = true;
+      resetWatchdog();
+    }
+  });
   const abort = () => fail(new FlagClientError('STREAM_ERROR', `GET ${url}: stopped`, { url }));
   if (signal.aborted) abort();
   signal.addEventListener('abort', abort);
@@ -83,7 +104,6 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       fail(heartbeats ? new FlagClientError('TIMEOUT', message, { url }) : new SilentStreamError('TIMEOUT', message, { url }));
     }, limit);
   };
-  let queue = Promise.resolve();
 
   try {
     resetWatchdog(); // also bounds the wait for headers (Flipt holds them until its first event)
@@ -98,54 +118,23 @@ export async function readStream(options: StreamOptions, signal: AbortSignal): P
       throw new FlagClientError('STREAM_ERROR', `GET ${url}: the server answered ${type || 'no content type'}, not text/event-stream`, { url });
     }
     options.onOpen();
-    const parser = createParser({
-      maxBufferSize: options.query.maxEventBytes,
-      onComment() {
-        // Heartbeats: from now on (and after reconnects) a short silence means a dead connection.
-        // A heartbeat alone does not reset the backoff: a server that accepts, pings and dies
-        // must still be retried less and less often.
-        if (!options.memory.heartbeats) {
-          options.memory.heartbeats = true;
-          resetWatchdog();
-        }
-      },
-      onError(error: ParseError) {
-        // The SSE spec ignores unknown fields and bad retry hints; only an oversized event is fatal.
-        if (error.type === 'max-buffer-size-exceeded') {
-          fail(new OversizedEventError('STREAM_ERROR', `GET ${url}: a stream event exceeded maxEventBytes (${options.query.maxEventBytes})`, { url }));
-        }
-      },
-      onEvent(event) {
-        let message: StreamMessage;
-        try {
-          message = JSON.parse(event.data) as StreamMessage;
-          if (typeof message !== 'object' || !message || typeof message.type !== 'string') throw new Error('no "type"');
-        } catch (error) {
-          options.onBadEvent(new FlagClientError('STREAM_ERROR', `GET ${url}: ignored a malformed stream event (${(error as Error).message})`, { url }));
-          return;
-        }
-        // An error event is a failure, not a delivery: it must not reset the backoff.
-        if (message.type !== 'error') options.onDelivery();
-        // Messages are handled in order; one that fails (a refetch that errors) drops the connection.
-        queue = queue.then(() => options.onMessage(message)).catch((error: unknown) => fail(asClientError(error, undefined, url)));
-      },
-    });
     reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     if (failure) throw failure;
     resetWatchdog();
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stopped]);
+      const { done, value } = await read(reader);
       if (done) break;
       resetWatchdog();
       parser.feed(value);
     }
-    await Promise.race([queue, stopped]);
+    await Promise.race([queue.idle(), stopped]);
     throw new FlagClientError('STREAM_ERROR', `GET ${url}: the stream ended`, { url });
   } catch (error) {
     throw failure || asClientError(error, undefined, url);
   } finally {
     clearTimeout(watchdog);
     signal.removeEventListener('abort', abort);
+    queue.close();
     reader?.cancel().catch(() => {});
     controller.abort();
   }

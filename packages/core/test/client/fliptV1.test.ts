@@ -124,7 +124,8 @@ describe('Flipt v1: a server without the stream is polled by ETag, on its own', 
     expect(error!.code).toBe('NOT_FOUND');
     expect(error!.message).toContain(server.url);
     expect(client.status).toBe('error');
-    server.setSnapshot(s1, { namespace: 'prod' });
+    // The namespace's own snapshot (a client refuses another namespace's).
+    server.setSnapshot(makeSnapshot(s1.flags, { namespace: 'prod' }), { namespace: 'prod' });
     await until(() => client.status === 'ready', 3000);
     expect(client.transport).toBe('poll');
   });

@@ -42,7 +42,10 @@ export interface UpstreamNamespaceState {
   namespace: string;
   /** `stream`: following Flipt's v2 stream; `poll`: polling the snapshot with `If-None-Match`. */
   mode: 'stream' | 'poll';
-  /** What it is doing now; `stopped` after a 401/403 (until `reload()`). */
+  /**
+   * What it is doing now; `stopped` after a 401/403, until its next attempt (`nextAttemptAt`,
+   * backing off up to minutes) or a `reload()`.
+   */
   phase: 'connecting' | 'streaming' | 'polling' | 'backoff' | 'stopped' | 'closed';
   /** Digest of the snapshot served (the upstream's ETag), if any. */
   digest: string | null;
@@ -53,6 +56,17 @@ export interface UpstreamNamespaceState {
   snapshotRequests: number;
   notModified: number;
   lastChangeAt: string | null;
+  /** When the upstream last answered or sent anything (heartbeats too), or when following began. */
+  lastHeardAt: string;
+  /**
+   * Since `lastHeardAt`. A Flipt stream is silent while nothing changes; past the silence bound a
+   * conditional GET checks the upstream, and a failure shows as `unreachable`.
+   */
+  silentForMs: number;
+  /** After a failure: when the next attempt is due (a 401/403 is retried, minutes apart). */
+  nextAttemptAt: string | null;
+  /** What it is waiting for, in words: the next attempt and the failure before it. */
+  waitingFor: string | null;
 }
 
 /**

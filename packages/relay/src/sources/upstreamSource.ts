@@ -1,6 +1,7 @@
-import { createNetworkSource, FlagClientError, type NetworkSource, type Snapshot } from '@flagcast/core';
+import type { Snapshot } from '@flagcast/core';
 import type { Logger } from '../server/logger.js';
-import type { Source, SourceState, SourceUpdate, UpstreamNamespaceState } from './source.js';
+import { NamespaceFollower } from './namespaceFollower.js';
+import type { Source, SourceState, SourceUpdate } from './source.js';
 
 export interface UpstreamSourceOptions {
   /** Base URL of the upstream: a Flipt v2 server, a Flipt v1 server (1.47+), or another relay. */
@@ -27,18 +28,25 @@ export interface UpstreamSourceOptions {
   silenceReconnectMs?: number | undefined;
   /** Once a stream has sent heartbeats (a relay upstream), silence beyond this is a failure (default 45 000 ms). */
   heartbeatTimeoutMs?: number | undefined;
-  /** Largest snapshot accepted, in characters (default 32 MiB). */
+  /**
+   * Largest snapshot accepted, in bytes (default 32 MiB): a larger body is refused on its
+   * Content-Length or as soon as that many bytes arrived, and a larger stream event too.
+   */
   maxSnapshotBytes?: number | undefined;
+  /** After a 401/403, retry between half of and all of min·2^attempt, capped (default 30 s to 300 s). */
+  refusedRetryMinMs?: number | undefined;
+  refusedRetryMaxMs?: number | undefined;
+  /** Polling because the upstream's stream answered 404: try its stream again after this long (default 300 000 ms). */
+  streamRetryMs?: number | undefined;
   logger: Logger;
 }
-
-type NsError = NonNullable<UpstreamNamespaceState['error']>;
 
 /**
  * Follows namespaces of an upstream with core's network source, exactly as a browser client
  * follows a server: one stream per namespace (however many clients the relay serves), a
  * conditional GET on each `refetchEvaluation`, inline snapshots from a relay upstream, ETag
- * polling of a Flipt v1, `Retry-After`, backoff, 401/403 stops. Snapshots are validated by
+ * polling of a Flipt v1 (its stream tried again now and then), `Retry-After`, backoff, 401/403
+ * retried minutes apart. Snapshots are validated by
  * core and served with the upstream's bytes; an invalid one never replaces the last good one.
  */
 export class UpstreamSource implements Source {
@@ -122,176 +130,5 @@ export class UpstreamSource implements Source {
       lastError,
       upstream: { url: this.base, environment: this.environment, namespaces },
     };
-  }
-}
-
-const ERROR_KINDS: Partial<Record<FlagClientError['code'], NsError['kind']>> = {
-  UNAUTHORIZED: 'unauthorized',
-  FORBIDDEN: 'unauthorized',
-  INVALID_SNAPSHOT: 'invalid-snapshot',
-  NETWORK: 'unreachable',
-  TIMEOUT: 'unreachable',
-};
-
-/** One namespace: core's network source delivering into the relay's state for it. */
-class NamespaceFollower {
-  good: { snapshot: Snapshot; body: Buffer | undefined; digest: string } | undefined;
-  mode: 'stream' | 'poll' = 'stream';
-  private phase: UpstreamNamespaceState['phase'] = 'connecting';
-  private error: NsError | null = null;
-  lastError: SourceState['lastError'] = null;
-  loads = 0;
-  loadErrors = 0;
-  lastLoadAt: string | null = null;
-  private streamConnects = 0;
-  private streamFailures = 0;
-  private snapshotRequests = 0;
-  private notModified = 0;
-  private lastChangeAt: string | null = null;
-  private closed = false;
-  private readonly network: NetworkSource;
-  private readonly log: Logger;
-
-  constructor(
-    private readonly source: UpstreamSource,
-    readonly namespace: string,
-    private readonly changed: () => void,
-  ) {
-    const o = source.options;
-    this.log = o.logger;
-    const maxSnapshotBytes = o.maxSnapshotBytes ?? 32 * 1024 * 1024;
-    this.network = createNetworkSource(
-      {
-        endpoint: {
-          url: source.base,
-          namespace,
-          environment: source.environment,
-          authorization: o.token ? `Bearer ${o.token}` : o.jwt ? `JWT ${o.jwt}` : undefined,
-          reference: undefined,
-        },
-        fetch: (input, init) => {
-          if (String(input).includes('/stream')) this.streamConnects++;
-          else (this.snapshotRequests++, this.loads++);
-          return fetch(input, init);
-        },
-        transport: 'sse',
-        pollIntervalMs: o.pollMs ?? 10_000,
-        requestTimeoutMs: o.requestTimeoutMs ?? 10_000,
-        streamIdleTimeoutMs: o.heartbeatTimeoutMs ?? 45_000,
-        silentStreamTimeoutMs: o.silenceReconnectMs ?? 300_000,
-        firstDeliveryTimeoutMs: 3_000,
-        minDelayMs: o.backoffMinMs ?? 500,
-        maxDelayMs: o.backoffMaxMs ?? 30_000,
-        includeSnapshotInStream: true,
-        maxEventBytes: maxSnapshotBytes,
-      },
-      {
-        current: () => ({ digest: this.good?.digest, fromNetwork: !!this.good, hasSnapshot: !!this.good }),
-        deliver: (snapshot, identity, body) => {
-          if (body !== undefined && body.length > maxSnapshotBytes) {
-            return this.failed(new FlagClientError('INVALID_SNAPSHOT', `upstream snapshot of ${body.length} characters exceeds maxSnapshotBytes (${maxSnapshotBytes})`));
-          }
-          this.accept(snapshot, identity, body);
-        },
-        confirmed: () => {
-          // Our good digest is current upstream: whatever was wrong (but a 401) is over.
-          this.notModified++;
-          if (this.error?.kind !== 'unauthorized') this.error = null;
-        },
-        connection: (state) => {
-          this.phase = state === 'open' ? (this.mode === 'stream' ? 'streaming' : 'polling') : state === 'retrying' ? 'backoff' : state === 'closed' ? 'stopped' : 'connecting';
-        },
-        polling: () => {
-          this.mode = 'poll';
-          this.log.info('upstream has no stream: polling its snapshot', this.fields());
-        },
-        report: (error) => this.failed(error),
-        opened: () => {
-          this.phase = this.mode === 'stream' ? 'streaming' : 'polling';
-          this.clearTransientError();
-        },
-      },
-    );
-  }
-
-  private fields(extra?: Record<string, unknown>): Record<string, unknown> {
-    return { source: this.source.name, namespace: this.namespace, ...extra };
-  }
-
-  private accept(snapshot: Snapshot, identity: string | undefined, body: string | undefined): void {
-    const digest = identity || (typeof snapshot.digest === 'string' ? snapshot.digest : '');
-    this.lastLoadAt = new Date().toISOString();
-    if (this.error?.kind !== 'unauthorized') this.error = null;
-    if (this.good && this.good.digest === digest) return;
-    // Serve the upstream's bytes when its body's digest is the identity; else the corrected snapshot.
-    const faithful = body !== undefined && snapshot.digest === digest;
-    const served = snapshot.digest === digest ? snapshot : { ...snapshot, digest };
-    this.good = { snapshot: served, body: faithful ? Buffer.from(body) : undefined, digest };
-    this.lastChangeAt = this.lastLoadAt;
-    this.log.info('upstream snapshot loaded', this.fields({ digest, flags: snapshot.flags.length }));
-    this.changed();
-  }
-
-  private failed(error: FlagClientError): void {
-    const kind = ERROR_KINDS[error.code] ?? 'upstream-error';
-    if (kind === 'invalid-snapshot') this.loadErrors++;
-    if (error.url?.includes('/stream') || error.code === 'STREAM_ERROR') this.streamFailures++;
-    const at = new Date().toISOString();
-    this.error = { at, kind, message: error.message };
-    this.lastError = { at, message: error.message, namespace: this.namespace };
-    const level = kind === 'unauthorized' || kind === 'invalid-snapshot' ? 'error' : 'warn';
-    this.log[level](kind === 'invalid-snapshot' ? 'upstream snapshot rejected; still serving the last good one' : 'upstream problem', this.fields({ error: error.message, digest: this.good?.digest ?? null }));
-  }
-
-  /** Clears a connectivity error; an invalid snapshot or a 401 stays until its own fix. */
-  private clearTransientError(): void {
-    if (this.error && (this.error.kind === 'unreachable' || this.error.kind === 'upstream-error')) this.error = null;
-  }
-
-  info(): UpstreamNamespaceState {
-    return {
-      namespace: this.namespace,
-      mode: this.mode,
-      phase: this.closed ? 'closed' : this.phase,
-      digest: this.good?.digest ?? null,
-      error: this.error,
-      streamConnects: this.streamConnects,
-      streamFailures: this.streamFailures,
-      snapshotRequests: this.snapshotRequests,
-      notModified: this.notModified,
-      lastChangeAt: this.lastChangeAt,
-    };
-  }
-
-  /** A conditional GET now; resolves with the failure's message, or undefined on success. */
-  async refresh(): Promise<string | undefined> {
-    try {
-      await this.network.refresh();
-      return undefined;
-    } catch (error) {
-      this.failed(error as FlagClientError);
-      return (error as Error).message;
-    }
-  }
-
-  follow(): void {
-    if (!this.closed) this.network.start();
-  }
-
-  /** Refreshes; a namespace stopped by a 401/403 starts following again. */
-  async reload(): Promise<string | undefined> {
-    const failure = await this.refresh();
-    if (failure) return failure;
-    if (this.error?.kind === 'unauthorized') this.error = null; // the upstream let us in again
-    if (this.phase === 'stopped') {
-      this.network.stop();
-      this.follow();
-    }
-    return failure;
-  }
-
-  close(): void {
-    this.closed = true;
-    this.network.stop();
   }
 }
