@@ -14,7 +14,7 @@ export default defineConfig({
     sourcemap: true,
     lib: iife
       ? { entry: 'src/index.ts', formats: ['iife'], name: 'Flagcast', fileName: () => 'flagcast.iife.js' }
-      : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+      : { entry: { index: 'src/index.ts', network: 'src/network.ts' }, formats: ['es'], fileName: (_, name) => `${name}.js` },
     rollupOptions: iife ? {} : { external: ['idb-keyval', 'eventsource-parser'] },
   },
   test: {

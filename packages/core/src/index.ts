@@ -17,8 +17,6 @@ export type { Exposure } from './client/exposures.js';
 export type { FlagcastLogger } from './client/warnings.js';
 export { clientBindings, type ClientBindings } from './client/bindings.js';
 export type { ConnectionState } from './transport/connectionLoop.js';
-export { createNetworkSource, type NetworkSource, type NetworkSink, type NetworkSourceOptions } from './transport/networkSource.js';
-export type { Endpoint, ServerApi } from './transport/endpoints.js';
 export type { CacheEntry, SnapshotCache } from './cache/snapshotCache.js';
 export { watchFlag, type WatchedFlag, type WatchedResult } from './client/watchFlag.js';
 export { createFlagObserver, type FlagObserver, type FlagOutcome, type ObservedFlag } from './observe/flagObserver.js';

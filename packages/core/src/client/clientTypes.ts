@@ -48,6 +48,8 @@ export interface FlagClientOptions {
   includeSnapshotInStream?: boolean | undefined;
   /** Largest stream event accepted, in characters; a relay is asked not to inline larger snapshots. Default 16 MiB. */
   maxEventBytes?: number | undefined;
+  /** Largest snapshot body accepted, in bytes: refused on `Content-Length`, or as soon as more arrives. Default 32 MiB. */
+  maxSnapshotBytes?: number | undefined;
   /**
    * `shared` (default where Web Locks and BroadcastChannel exist): tabs of this origin that
    * follow the same url, environment, namespace and credentials share one connection; one tab

@@ -6,6 +6,7 @@ import { openCachedSnapshot } from '../cache/cachedSnapshot.js';
 import { baseUrl, type Endpoint } from '../transport/endpoints.js';
 import { isDefinitive } from '../transport/httpError.js';
 import { createNetworkSource, type NetworkSink, type NetworkSource } from '../transport/networkSource.js';
+import { FOLLOWER_DEFAULTS } from '../transport/followerDefaults.js';
 import { shareConnection, tabsSupported, type SharedConnection } from '../tabs/shareConnection.js';
 import type { TabEnvironment } from '../tabs/tabEnvironment.js';
 import { createFlagStore } from './flagStore.js';
@@ -107,21 +108,23 @@ export function createFlagClientWith(options: FlagClientOptions, seams: FlagClie
     opened: () => store.patch({ connection: 'open', error: store.getState().error?.code === 'CACHE_UNAVAILABLE' ? store.getState().error : null }),
   };
   const retry = options.retry ?? {};
+  const option = <K extends keyof typeof FOLLOWER_DEFAULTS & keyof FlagClientOptions>(name: K) => options[name] ?? FOLLOWER_DEFAULTS[name];
   // Also with transport `none`: never started, but `refresh()` still fetches.
   const network: NetworkSource = createNetworkSource(
     {
       endpoint,
       fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
       transport: transport === 'none' ? 'poll' : transport,
-      pollIntervalMs: options.pollIntervalMs ?? 30_000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-      streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 45_000,
-      silentStreamTimeoutMs: options.silentStreamTimeoutMs ?? 300_000,
-      firstDeliveryTimeoutMs: options.firstDeliveryTimeoutMs ?? 3_000,
-      minDelayMs: retry.minDelayMs ?? 1_000,
-      maxDelayMs: retry.maxDelayMs ?? 30_000,
-      includeSnapshotInStream: options.includeSnapshotInStream ?? true,
-      maxEventBytes: options.maxEventBytes ?? 16 * 1024 * 1024,
+      pollIntervalMs: option('pollIntervalMs'),
+      requestTimeoutMs: option('requestTimeoutMs'),
+      streamIdleTimeoutMs: option('streamIdleTimeoutMs'),
+      silentStreamTimeoutMs: option('silentStreamTimeoutMs'),
+      firstDeliveryTimeoutMs: option('firstDeliveryTimeoutMs'),
+      minDelayMs: retry.minDelayMs ?? FOLLOWER_DEFAULTS.minDelayMs,
+      maxDelayMs: retry.maxDelayMs ?? FOLLOWER_DEFAULTS.maxDelayMs,
+      includeSnapshotInStream: option('includeSnapshotInStream'),
+      maxEventBytes: option('maxEventBytes'),
+      maxSnapshotBytes: option('maxSnapshotBytes'),
     },
     sink,
   );

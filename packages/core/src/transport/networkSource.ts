@@ -2,6 +2,7 @@ import type { Snapshot } from '../types.js';
 import { FlagClientError } from '../errors.js';
 import { parseSnapshot } from '../snapshot/parseSnapshot.js';
 import type { Endpoint, ServerApi } from './endpoints.js';
+import { FOLLOWER_DEFAULTS } from './followerDefaults.js';
 import { fetchSnapshot, type FetchedSnapshot } from './fetchSnapshot.js';
 import { answerProblem, etagProblem } from './checkAnswer.js';
 import { runConnectionLoop, type ConnectionState } from './connectionLoop.js';
@@ -24,11 +25,6 @@ export interface NetworkSink {
   opened(): void;
 }
 
-/**
- * The default bound on a snapshot body. Not `maxEventBytes`: an event too large to take inline
- * is fetched by a GET instead, so GETs must take more than events.
- */
-export const DEFAULT_MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
 
 export interface NetworkSourceOptions {
   endpoint: Endpoint;
@@ -72,7 +68,7 @@ export function createNetworkSource(options: NetworkSourceOptions, sink: Network
   /** The identity of an invalid snapshot the server announced: not fetched again. */
   let rejected: string | undefined;
   let stopLoop: (() => void) | undefined;
-  const maxSnapshotBytes = options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
+  const maxSnapshotBytes = options.maxSnapshotBytes ?? FOLLOWER_DEFAULTS.maxSnapshotBytes;
 
   /** Conditional on whatever is in hand (a bootstrap or cached snapshot too): a 304 confirms it. */
   function fetchFrom(which: ServerApi): Promise<FetchedSnapshot | undefined> {

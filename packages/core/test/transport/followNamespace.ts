@@ -4,7 +4,8 @@
  * in hand, not the snapshot, so a heap measurement sees the transport alone.
  */
 import { afterEach } from 'vitest';
-import { createNetworkSource, type FlagClientError, type NetworkSink, type NetworkSource, type NetworkSourceOptions } from '../../src/index';
+import type { FlagClientError } from '../../src/index';
+import { createNetworkSource, type NetworkSink, type NetworkSource, type NetworkSourceOptions } from '../../src/network';
 import type { FlagServer } from '../support/flagServer';
 
 export interface Followed {

@@ -1,4 +1,5 @@
-import { createNetworkSource, FlagClientError, type NetworkSource, type Snapshot } from '@flagcast/core';
+import { FlagClientError, type Snapshot } from '@flagcast/core';
+import { createNetworkSource, FOLLOWER_DEFAULTS, type NetworkSource } from '@flagcast/core/network';
 import type { Logger } from '../server/logger.js';
 import type { SourceState, UpstreamNamespaceState } from './source.js';
 import type { UpstreamSource } from './upstreamSource.js';
@@ -13,16 +14,16 @@ const ERROR_KINDS: Partial<Record<FlagClientError['code'], NsError['kind']>> = {
   TIMEOUT: 'unreachable',
 };
 
-const MIB = 1024 * 1024;
+/** Core's follower defaults under the relay's option names; the relay polls and retries sooner than a browser. */
 const DEFAULTS = {
-  maxSnapshotBytes: 32 * MIB,
+  maxSnapshotBytes: FOLLOWER_DEFAULTS.maxSnapshotBytes,
   pollMs: 10_000,
-  requestTimeoutMs: 10_000,
-  heartbeatTimeoutMs: 45_000,
-  silenceReconnectMs: 300_000,
-  firstDeliveryTimeoutMs: 3_000,
+  requestTimeoutMs: FOLLOWER_DEFAULTS.requestTimeoutMs,
+  heartbeatTimeoutMs: FOLLOWER_DEFAULTS.streamIdleTimeoutMs,
+  silenceReconnectMs: FOLLOWER_DEFAULTS.silentStreamTimeoutMs,
+  firstDeliveryTimeoutMs: FOLLOWER_DEFAULTS.firstDeliveryTimeoutMs,
   backoffMinMs: 500,
-  backoffMaxMs: 30_000,
+  backoffMaxMs: FOLLOWER_DEFAULTS.maxDelayMs,
   refusedRetryMinMs: 30_000,
   refusedRetryMaxMs: 300_000,
   streamRetryMs: 300_000,
