@@ -150,6 +150,8 @@ function checkRuntime(app) {
   check(`node -e "require('@flagcast/core')" (${required.stdout.trim()})`, required.code === 0 && required.stdout.includes('Engine') && !required.output.includes('Warning'), required.output);
   const same = run('node', ['--input-type=module', '-e', "import { createRequire } from 'node:module'; import * as esm from '@flagcast/core'; import * as react from '@flagcast/react'; if (createRequire(import.meta.url)('@flagcast/core').Engine !== esm.Engine || typeof react.useBooleanFlag !== 'function') process.exit(1);"], app);
   check('import and require give the same @flagcast/core (one copy); import @flagcast/react works', same.code === 0, same.output);
+  const network = run('node', ['-e', "const n = require('@flagcast/core/network'); if (typeof n.createNetworkSource !== 'function' || !n.FOLLOWER_DEFAULTS) process.exit(1)"], app);
+  check("require('@flagcast/core/network') gives createNetworkSource and FOLLOWER_DEFAULTS", network.code === 0, network.output);
   const iife = run('node', ['-e', "const vm = require('node:vm'); const file = require.resolve('@flagcast/core/iife'); const ctx = {}; vm.runInNewContext(require('node:fs').readFileSync(file, 'utf8'), ctx); if (typeof ctx.Flagcast?.createFlagClient !== 'function') process.exit(1); console.log(file)"], app);
   check(`require.resolve('@flagcast/core/iife') → ${iife.stdout.trim().replace(app, '.')}, which defines Flagcast`, iife.code === 0 && iife.stdout.trim().endsWith('dist/flagcast.iife.js'), iife.output);
 }

@@ -1,6 +1,7 @@
 // A stranger's app, type-checked by scripts/pack-check.mjs against the packed tarballs under
 // moduleResolution nodenext, node16 and bundler (strict, exactOptionalPropertyTypes, no skipLibCheck).
 import { createFlagClient, Engine, parseSnapshot, toEvaluationContext, watchFlag, type FlagClientOptions, type LooseContext } from '@flagcast/core';
+import { createNetworkSource, FOLLOWER_DEFAULTS, type NetworkSink } from '@flagcast/core/network';
 import { FlagcastProvider, FlagsReady, useBooleanFlag, useFlagDetails, useVariantFlag, type FlagcastProviderProps } from '@flagcast/react';
 
 // An interface has no index signature: LooseContext must take it all the same.
@@ -47,3 +48,18 @@ export const app = (
   </FlagcastProvider>
 );
 export const used = [enabled, variant, context, stop, namespace, providerProps];
+
+// A server process following a namespace itself, with the client's defaults.
+const sink: NetworkSink = {
+  current: () => ({ digest: undefined, fromNetwork: false, hasSnapshot: false }),
+  deliver: () => {},
+  confirmed: () => {},
+  connection: () => {},
+  polling: () => {},
+  report: () => {},
+  opened: () => {},
+};
+export const follower = createNetworkSource(
+  { ...FOLLOWER_DEFAULTS, endpoint: { url: 'http://127.0.0.1:8787', namespace: 'default', environment: 'default', authorization: undefined, reference: undefined }, fetch, transport: 'sse' },
+  sink,
+);
