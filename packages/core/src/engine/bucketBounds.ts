@@ -1,0 +1,42 @@
+/*
+ * How Flipt splits entities. Exported constants, so the bundler writes the numbers themselves
+ * into the built code (a modulo by a literal stays cheap).
+ */
+/** Threshold rollouts: an entity is in when its hash modulo PERCENT is below the percentage. */
+export const PERCENT = 100;
+/** Variant rules: an entity's bucket is its hash modulo BUCKETS, plus one (1 to BUCKETS). */
+export const BUCKETS = 1000;
+/** BUCKETS / PERCENT, written out so the bundler inlines a number. */
+export const BUCKETS_PER_PERCENT = 10;
+
+const f32 = Math.fround;
+
+/**
+ * Flipt's bucket bounds: rollouts normalised to their total and accumulated in 32-bit float
+ * arithmetic, scaled to BUCKETS and rounded; the last bound is forced to BUCKETS; then sorted.
+ * (A rollout that overflows f32 makes the bounds NaN, which Rust's cast turns into 0.)
+ */
+export function bucketBounds(rollouts: number[]): Int32Array {
+  let total = 0;
+  for (const rollout of rollouts) total = f32(total + f32(rollout));
+  let cumulative = 0;
+  return Int32Array.from(rollouts, (rollout, i) => {
+    cumulative = f32(cumulative + f32(f32(f32(rollout) / total) * PERCENT));
+    return i === rollouts.length - 1 ? BUCKETS : Math.round(f32(cumulative * BUCKETS_PER_PERCENT)) || 0;
+  }).sort();
+}
+
+/**
+ * Where Rust's `binary_search` lands on the sorted bounds, ties included: the last bound equal
+ * to `target`, else the number of bounds below it. (A rule has a handful of distributions, so
+ * counting beats searching.)
+ */
+export function searchBucket(bounds: Int32Array, target: number): number {
+  let below = 0;
+  let atMost = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    below += +(bounds[i]! < target);
+    atMost += +(bounds[i]! <= target);
+  }
+  return atMost > below ? atMost - 1 : below;
+}
