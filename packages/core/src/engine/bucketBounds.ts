@@ -6,10 +6,11 @@
 export const PERCENT = 100;
 /** Variant rules: an entity's bucket is its hash modulo BUCKETS, plus one (1 to BUCKETS). */
 export const BUCKETS = 1000;
-/** BUCKETS / PERCENT, written out so the bundler inlines a number. */
+/** BUCKETS / PERCENT. */
 export const BUCKETS_PER_PERCENT = 10;
 
-const f32 = Math.fround;
+/** Flipt holds rollouts and percentages as 32-bit floats. */
+export const f32 = Math.fround;
 
 /**
  * Flipt's bucket bounds: rollouts normalised to their total and accumulated in 32-bit float

@@ -9,13 +9,8 @@ export const BOOLEAN_TYPE = 2;
 export const DATETIME_TYPE = 3;
 export const ENTITY_ID_TYPE = 4;
 
-/** Each type's snapshot name at the index of its constant. */
-const NAMES = 'STRING NUMBER BOOLEAN DATETIME ENTITY_ID'.split(' ').map((type) => `${type}_CONSTRAINT_COMPARISON_TYPE`);
-
-/** The comparison type a snapshot names, or -1 when Flipt's engine does not know it. */
-export function comparisonType(name: string): number {
-  return NAMES.indexOf(name);
-}
+/** Each type's snapshot name at the index of its constant (`indexOf`: -1 for a type Flipt does not know). */
+export const TYPE_NAMES = 'STRING NUMBER BOOLEAN DATETIME ENTITY_ID'.split(' ').map((type) => `${type}_CONSTRAINT_COMPARISON_TYPE`);
 
 /** Strings and entity ids compare as strings, and share their operators. */
 export function isStringLike(type: number): boolean {

@@ -2,7 +2,7 @@ import type { SnapshotConstraint } from '../types.js';
 import { parseDateTime } from './parseDateTime.js';
 import { parseInt32 } from './parseInt32.js';
 import { isWellFormed, toWellFormed } from '../snapshot/wellFormed.js';
-import { BOOLEAN_TYPE, ENTITY_ID_TYPE, NUMBER_TYPE, comparisonType, isStringLike } from './comparisonTypes.js';
+import { BOOLEAN_TYPE, ENTITY_ID_TYPE, NUMBER_TYPE, TYPE_NAMES, isStringLike } from './comparisonTypes.js';
 import { DATETIME, EMPTY, NEVER, NOT_EMPTY, NUMBER, STRING, UNKNOWN_TYPE } from './constraintKinds.js';
 import * as op from './operators.js';
 
@@ -31,11 +31,11 @@ export interface Constraint {
 }
 
 export function compileConstraint({ type: typeName, property, operator, value }: SnapshotConstraint): Constraint {
-  const type = comparisonType(typeName);
+  const type = TYPE_NAMES.indexOf(typeName);
   const strings = isStringLike(type);
   // Strings and entity ids have `empty` / `notempty`; numbers, booleans, date-times `notpresent` / `present`.
   let kind = type < 0 ? UNKNOWN_TYPE : operator === (strings ? 'empty' : 'notpresent') ? EMPTY : operator === (strings ? 'notempty' : 'present') ? NOT_EMPTY : NEVER;
-  let compare = op.operator(operator);
+  let compare = op.OPERATOR_NAMES.indexOf(operator);
   let target: string | number = value;
   let set: Set<string | number> | undefined;
 

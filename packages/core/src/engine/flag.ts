@@ -1,7 +1,7 @@
 import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from '../types.js';
 import { compileGroup, matchGroup, type SegmentGroup } from './segment.js';
 import { CRC_START, crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32.js';
-import { BUCKETS, PERCENT, bucketBounds, searchBucket } from './bucketBounds.js';
+import { BUCKETS, PERCENT, bucketBounds, f32, searchBucket } from './bucketBounds.js';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
@@ -50,7 +50,6 @@ export interface CompiledFlag {
   readonly hashSuffix: CrcSuffix;
 }
 
-const f32 = Math.fround;
 const MATCH: EvaluationReason = 'MATCH_EVALUATION_REASON';
 const DEFAULT: EvaluationReason = 'DEFAULT_EVALUATION_REASON';
 const none: readonly string[] = /* @__PURE__ */ Object.freeze([]);

@@ -19,13 +19,8 @@ export const SUFFIX = 9;
 export const CONTAINS = 10;
 export const NOT_CONTAINS = 11;
 
-/** Each operator's snapshot name at the index of its constant. */
-const NAMES = 'eq neq lt lte gt gte isoneof isnotoneof prefix suffix contains notcontains'.split(' ');
-
-/** The operator a snapshot names, or -1 when it is none of the above. */
-export function operator(name: string): number {
-  return NAMES.indexOf(name);
-}
+/** Each operator's snapshot name at the index of its constant (`indexOf`: -1 for none of these). */
+export const OPERATOR_NAMES = 'eq neq lt lte gt gte isoneof isnotoneof prefix suffix contains notcontains'.split(' ');
 
 export function isOrdering(operator: number): boolean {
   return operator >= LT && operator <= GTE;
