@@ -1,7 +1,7 @@
 import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from '../types.js';
 import { compileGroup, matchGroup, type SegmentGroup } from './segment.js';
 import { CRC_START, crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32.js';
-import { BUCKETS, PERCENT, bucketBounds, f32, searchBucket } from './bucketBounds.js';
+import { PERCENT, bucketBounds, bucketOf, f32, searchBucket } from './bucketBounds.js';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
@@ -131,7 +131,7 @@ export function evaluateFlag(flag: CompiledFlag, entityId: string, context: Eval
       if (!(crcFinish(crcAppend(lastEntityState, flag.hashSuffix)) % PERCENT < step.percentage!)) continue;
     }
     const buckets = step.buckets;
-    const index = buckets.length ? searchBucket(buckets, (crcFinish(crcString(flag.hashPrefix, entityId)) % BUCKETS) + 1) : 0;
+    const index = buckets.length ? searchBucket(buckets, bucketOf(crcFinish(crcString(flag.hashPrefix, entityId)))) : 0;
     return group && !group.keys ? result(flag, step.outcomes[index]!, segmentKeys) : (step.results[index] ||= result(flag, step.outcomes[index]!, segmentKeys));
   }
   return flag.fallback;
