@@ -1,7 +1,8 @@
 /**
  * Where whitespace can be: every code unit up to the space, the no-break space, and from the
  * Ogham space mark (the first of Unicode's other spaces) up. Others skip the `trim()`. Exported
- * constants, so the bundler writes the numbers themselves into the built code.
+ * constants, so the bundler writes the numbers themselves into the built code (see
+ * parseInt32.ts).
  */
 export const SPACE = 0x20;
 export const NO_BREAK_SPACE = 0xa0;
