@@ -2,8 +2,14 @@
  * CRC-32 (IEEE) over the UTF-8 bytes of strings, as Flipt buckets entities. ASCII is hashed
  * straight from the string; anything else is encoded first, and TextEncoder turns a lone
  * surrogate into U+FFFD, which is what Flipt's engine sees after its JS-to-Rust conversion.
- * A running state starts at -1 and is finished by `crcFinish`.
+ * A running state starts at CRC_START and is finished by `crcFinish`.
  */
+
+/** The reversed IEEE polynomial. */
+const POLYNOMIAL = 0xedb88320;
+
+/** The running state before any byte: all ones. */
+export const CRC_START = -1;
 
 let table: Int32Array | undefined;
 
@@ -14,7 +20,7 @@ export function crcFinish(state: number): number {
 /** Feeds the UTF-8 bytes of `text` into a running CRC state. */
 export function crcString(state: number, text: string): number {
   const t = (table ||= Int32Array.from({ length: 256 }, (_, n) => {
-    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+    for (let k = 0; k < 8; k++) n = n & 1 ? POLYNOMIAL ^ (n >>> 1) : n >>> 1;
     return n;
   }));
   const start = state;

@@ -12,6 +12,7 @@ import type {
 import { EvaluationError, type EvaluationErrorCode } from '../errors.js';
 import { compileFlag, evaluateFlag, type CompiledFlag } from './flag.js';
 import { isWellFormed, toWellFormed } from '../snapshot/wellFormed.js';
+import { isBlank } from './isBlank.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -121,12 +122,6 @@ export class Engine {
 function checkKeys(request: EvaluationRequest, single: boolean): void {
   if (typeof request?.flagKey !== 'string' || (single && isBlank(request.flagKey))) fail('INVALID_FLAG_KEY', 'flagKey must be a non-empty string');
   if (typeof request.entityId !== 'string' || (single && isBlank(request.entityId))) fail('TARGETING_KEY_MISSING', 'entityId must be a non-empty string');
-}
-
-/** Blank as JavaScript's `trim()` sees it; only a string starting with whitespace can be. */
-function isBlank(text: string): boolean {
-  const first = text.charCodeAt(0);
-  return !text || ((first < 33 || first === 160 || first > 5759) && !text.trim());
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { BooleanEvaluationResponse, EvaluationContext, EvaluationReason, SnapshotFlag, VariantEvaluationResponse } from '../types.js';
 import { compileGroup, matchGroup, type SegmentGroup } from './segment.js';
-import { crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32.js';
+import { CRC_START, crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './crc32.js';
+import { PERCENT, bucketBounds, bucketOf, f32, searchBucket } from './bucketBounds.js';
 
 /*
  * Both kinds of flag compile to an ordered list of steps; the first step that matches decides
@@ -10,14 +11,22 @@ import { crcAppend, crcFinish, crcString, crcSuffix, type CrcSuffix } from './cr
 
 type Result = VariantEvaluationResponse | BooleanEvaluationResponse;
 
-/** What a step can return: `[match or enabled, reason, variant key, attachment]`. */
-type Outcome = readonly [boolean, EvaluationReason, string?, (string | undefined)?];
+/** What a step can return; `result` turns it into a response. Built by `outcome`, so all have one shape. */
+interface Outcome {
+  /** The response's `match` (variant flags) or `enabled` (boolean flags). */
+  readonly matched: boolean;
+  readonly reason: EvaluationReason;
+  /** Variant flags only. */
+  readonly variantKey: string | undefined;
+  /** Variant flags only; undefined leaves `variantAttachment` out of the response. */
+  readonly attachment: string | undefined;
+}
 
 interface Step {
   readonly group: SegmentGroup | undefined;
   /** Threshold rollouts: the percentage as a 32-bit float, as Flipt compares it. */
   readonly percentage: number | undefined;
-  /** Upper bucket bounds (of 1000), sorted, as Flipt computes them; empty when nothing to split. */
+  /** Upper bucket bounds (of BUCKETS), sorted, as Flipt computes them; empty when nothing to split. */
   readonly buckets: Int32Array;
   /** One per distribution, then the default variant (for an index past the last bucket). */
   readonly outcomes: readonly Outcome[];
@@ -41,7 +50,6 @@ export interface CompiledFlag {
   readonly hashSuffix: CrcSuffix;
 }
 
-const f32 = Math.fround;
 const MATCH: EvaluationReason = 'MATCH_EVALUATION_REASON';
 const DEFAULT: EvaluationReason = 'DEFAULT_EVALUATION_REASON';
 const none: readonly string[] = /* @__PURE__ */ Object.freeze([]);
@@ -58,16 +66,16 @@ export function compileFlag(source: SnapshotFlag): CompiledFlag {
     // A disabled boolean flag still runs its rollouts; `enabled` is only its fallback.
     for (const { threshold, segment } of source.rollouts || []) {
       // A threshold wins over a segment; a rollout with neither is skipped.
-      if (threshold) steps.push(step(undefined, f32(threshold.percentage), [[threshold.value, MATCH]]));
-      else if (segment) steps.push(step(compileGroup(segment.segments, segment.segmentOperator), undefined, [[segment.value, MATCH]]));
+      if (threshold) steps.push(step(undefined, f32(threshold.percentage), [outcome(threshold.value, MATCH)]));
+      else if (segment) steps.push(step(compileGroup(segment.segments, segment.segmentOperator), undefined, [outcome(segment.value, MATCH)]));
     }
   } else {
     // A disabled variant flag returns before its rules.
     for (const rule of (enabled && source.rules) || []) {
       const distributions = rule.distributions.filter((d) => f32(d.rollout) > 0);
-      const outcomes: Outcome[] = distributions.map((d) => [true, MATCH, d.variantKey, d.variantAttachment ?? undefined]);
+      const outcomes = distributions.map((d) => outcome(true, MATCH, d.variantKey, d.variantAttachment ?? undefined));
       // Past the last bucket, or nothing to distribute: the default variant.
-      outcomes.push([!outcomes.length, outcomes.length ? DEFAULT : MATCH, defaultKey, defaultAttachment]);
+      outcomes.push(outcome(!outcomes.length, outcomes.length ? DEFAULT : MATCH, defaultKey, defaultAttachment));
       steps.push(step(compileGroup(rule.segments, rule.segmentOperator), undefined, outcomes, bucketBounds(distributions.map((d) => d.rollout))));
     }
   }
@@ -79,15 +87,19 @@ export function compileFlag(source: SnapshotFlag): CompiledFlag {
     repairKeys,
     steps,
     fallback: undefined as unknown as Result,
-    hashPrefix: crcString(-1, key),
+    hashPrefix: crcString(CRC_START, key),
     hashSuffix: crcSuffix(key),
   };
   flag.fallback = result(
     flag,
-    boolean ? [enabled, DEFAULT] : [false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment],
+    boolean ? outcome(enabled, DEFAULT) : outcome(false, !enabled ? 'FLAG_DISABLED_EVALUATION_REASON' : variant ? DEFAULT : 'UNKNOWN_EVALUATION_REASON', defaultKey, defaultAttachment),
     none,
   );
   return flag;
+}
+
+function outcome(matched: boolean, reason: EvaluationReason, variantKey?: string, attachment?: string): Outcome {
+  return { matched, reason, variantKey, attachment };
 }
 
 function step(group: SegmentGroup | undefined, percentage: number | undefined, outcomes: Outcome[], buckets: Int32Array = noBuckets): Step {
@@ -99,7 +111,7 @@ function step(group: SegmentGroup | undefined, percentage: number | undefined, o
  * so the CRC state after the entity id is kept for the next call.
  */
 let lastEntityId = '';
-let lastEntityState = -1;
+let lastEntityState = CRC_START;
 
 export function evaluateFlag(flag: CompiledFlag, entityId: string, context: EvaluationContext): Result {
   const steps = flag.steps;
@@ -113,19 +125,19 @@ export function evaluateFlag(flag: CompiledFlag, entityId: string, context: Eval
       segmentKeys = matched;
     } else {
       if (entityId !== lastEntityId) {
-        lastEntityState = crcString(-1, entityId);
+        lastEntityState = crcString(CRC_START, entityId);
         lastEntityId = entityId;
       }
-      if (!(crcFinish(crcAppend(lastEntityState, flag.hashSuffix)) % 100 < step.percentage!)) continue;
+      if (!(crcFinish(crcAppend(lastEntityState, flag.hashSuffix)) % PERCENT < step.percentage!)) continue;
     }
     const buckets = step.buckets;
-    const index = buckets.length ? searchBucket(buckets, (crcFinish(crcString(flag.hashPrefix, entityId)) % 1000) + 1) : 0;
+    const index = buckets.length ? searchBucket(buckets, bucketOf(crcFinish(crcString(flag.hashPrefix, entityId)))) : 0;
     return group && !group.keys ? result(flag, step.outcomes[index]!, segmentKeys) : (step.results[index] ||= result(flag, step.outcomes[index]!, segmentKeys));
   }
   return flag.fallback;
 }
 
-function result(flag: CompiledFlag, [matched, reason, variantKey, attachment]: Outcome, segmentKeys: readonly string[]): Result {
+function result(flag: CompiledFlag, { matched, reason, variantKey, attachment }: Outcome, segmentKeys: readonly string[]): Result {
   const flagKey = flag.key;
   // Like Flipt's client, a variant without an attachment has no `variantAttachment` key.
   return Object.freeze(
@@ -133,34 +145,4 @@ function result(flag: CompiledFlag, [matched, reason, variantKey, attachment]: O
       ? { enabled: matched, flagKey, reason, segmentKeys }
       : Object.assign({ match: matched, segmentKeys, reason, flagKey, variantKey: variantKey! }, attachment !== undefined && { variantAttachment: attachment }),
   );
-}
-
-/**
- * Flipt's bucket bounds: rollouts normalised to their total and accumulated in 32-bit float
- * arithmetic, scaled to 1000 and rounded; the last bound is forced to 1000; then sorted.
- * (A rollout that overflows f32 makes the bounds NaN, which Rust's cast turns into 0.)
- */
-function bucketBounds(rollouts: number[]): Int32Array {
-  let total = 0;
-  for (const rollout of rollouts) total = f32(total + f32(rollout));
-  let cumulative = 0;
-  return Int32Array.from(rollouts, (rollout, i) => {
-    cumulative = f32(cumulative + f32(f32(f32(rollout) / total) * 100));
-    return i === rollouts.length - 1 ? 1000 : Math.round(f32(cumulative * 10)) || 0;
-  }).sort();
-}
-
-/**
- * Where Rust's `binary_search` lands on the sorted bounds, ties included: the last bound equal
- * to `target`, else the number of bounds below it. (A rule has a handful of distributions, so
- * counting beats searching.)
- */
-function searchBucket(bounds: Int32Array, target: number): number {
-  let below = 0;
-  let atMost = 0;
-  for (let i = 0; i < bounds.length; i++) {
-    below += +(bounds[i]! < target);
-    atMost += +(bounds[i]! <= target);
-  }
-  return atMost > below ? atMost - 1 : below;
 }
