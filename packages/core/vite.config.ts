@@ -15,7 +15,8 @@ export default defineConfig({
     lib: iife
       ? { entry: 'src/index.ts', formats: ['iife'], name: 'Flagcast', fileName: () => 'flagcast.iife.js' }
       : { entry: { index: 'src/index.ts', network: 'src/network.ts' }, formats: ['es'], fileName: (_, name) => `${name}.js` },
-    rollupOptions: iife ? {} : { external: ['idb-keyval', 'eventsource-parser'] },
+    // Named constants stay constants (not `var`s), so bundlers and V8 treat them as literals.
+    rollupOptions: { ...(iife ? {} : { external: ['idb-keyval', 'eventsource-parser'] }), output: { topLevelVar: false }, optimization: { inlineConst: true } },
   },
   test: {
     name: 'core',
