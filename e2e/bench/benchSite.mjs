@@ -16,15 +16,7 @@ const FLAG = { flagKey: 'welcome-banner', entityId: 'user-42', context: { plan: 
 
 const shell = (body) => `<!doctype html>
 <html lang="en">
-  <head>
-    <meta charset="utf-8" /><title>browser bench</title>
-    <script>
-      // ?preconnect=1: what a page that knows its relay does, <link rel="preconnect" href="…" crossorigin>
-      // (here from the query, as the relay's address is only known at run time).
-      const preconnect = new URLSearchParams(location.search);
-      if (preconnect.get('preconnect')) document.head.append(Object.assign(document.createElement('link'), { rel: 'preconnect', href: preconnect.get('relay'), crossOrigin: '' }));
-    </script>
-  </head>
+  <head><meta charset="utf-8" /><title>browser bench</title></head>
   <body>
     <p>welcome-banner: <span id="flag">…</span></p>
 ${body}

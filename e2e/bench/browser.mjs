@@ -1,14 +1,12 @@
 #!/usr/bin/env node
-// pnpm bench:browser [-- --runs 9 --rtt 150 --connect-rtts 1 --preconnect]
+// pnpm bench:browser [-- --runs 9 --rtt 150 --connect-rtts 1]
 // Time to the first flag in Debian's Chromium, Flagcast's script-tag build (shared tabs and
 // tabs: 'own') against Flipt's own browser SDK, in the same run: the real relay on
 // examples/script-tag/features.yml and the pages' origin, each behind a proxy one RTT away,
 // where a new connection costs --connect-rtts round trips first (1: TCP; 2: TCP and TLS 1.3).
 // Each run is a fresh browser context (first visit), then a second page load in that context
 // (return visit: IndexedDB warm). The modes take turns within each round; one round is a
-// warm-up and not counted. With --preconnect, every page (Flipt's too) opens its connection to
-// the relay from its <head>, as a page that knows its relay would. It prints figures and checks
-// none. Needs `pnpm -r build` first.
+// warm-up and not counted. It prints figures and checks none. Needs `pnpm -r build` first.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
@@ -21,7 +19,7 @@ import { startProxies } from './startProxies.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { runs: { type: 'string', default: '9' }, rtt: { type: 'string', default: '150' }, 'connect-rtts': { type: 'string', default: '1' }, preconnect: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '9' }, rtt: { type: 'string', default: '150' }, 'connect-rtts': { type: 'string', default: '1' } },
 });
 const RUNS = Number(values.runs);
 const RTT_MS = Number(values.rtt);
@@ -63,7 +61,7 @@ async function waitForCachedSnapshot(page) {
 async function runMode(browser, mode, siteUrl, relayUrl) {
   const context = await browser.newContext();
   try {
-    const url = `${siteUrl}/${mode.page}?${new URLSearchParams({ relay: relayUrl, ...mode.query, ...(values.preconnect ? { preconnect: '1' } : {}) })}`;
+    const url = `${siteUrl}/${mode.page}?${new URLSearchParams({ relay: relayUrl, ...mode.query })}`;
     const first = await measureVisit(context, url, relayUrl);
     if (mode.cached) await waitForCachedSnapshot(first.page);
     await first.page.close();
@@ -92,7 +90,7 @@ try {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   stops.push(() => browser.close());
 
-  console.log(`Chromium ${browser.version()}; pages and relay each behind a proxy: RTT ${RTT_MS} ms, a new connection ${CONNECT_RTTS} RTT more${values.preconnect ? '; pages preconnect to the relay' : ''}; ${RUNS} runs + 1 warm-up`);
+  console.log(`Chromium ${browser.version()}; pages and relay each behind a proxy: RTT ${RTT_MS} ms, a new connection ${CONNECT_RTTS} RTT more; ${RUNS} runs + 1 warm-up`);
   for (let round = 0; round <= RUNS; round++) {
     for (const mode of MODES) {
       const result = await runMode(browser, mode, siteUrl, relayUrl);
