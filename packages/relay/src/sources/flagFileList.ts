@@ -1,6 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { FlagFileError } from '../convert/index.js';
 
 const FLAG_FILE = /\.(ya?ml|json)$/i;
 
@@ -26,7 +27,10 @@ export function mayHoldFlags(relativePath: string): boolean {
  */
 export async function listFlagFiles(path: string): Promise<string[]> {
   const info = await stat(path);
-  if (!info.isDirectory()) return [path];
+  if (!info.isDirectory()) {
+    if (!info.isFile()) throw new FlagFileError(path, notRegular(info));
+    return [path];
+  }
   const names: string[] = [];
   const seen = new Set<string>();
   const walk = async (dir: string): Promise<void> => {
@@ -51,6 +55,12 @@ export async function listFlagFiles(path: string): Promise<string[]> {
   await walk(path);
   names.sort((a, b) => (relative(path, a) < relative(path, b) ? -1 : 1));
   return names;
+}
+
+/** Why a path that is neither a file nor a directory is refused (it could be read for ever). */
+export function notRegular(info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  const what = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() ? 'a character device' : info.isBlockDevice() ? 'a block device' : info.isSocket() ? 'a socket' : 'not a regular file';
+  return `is ${what}, not a regular file (links are followed); only regular flag files are read`;
 }
 
 /** What changes when a file is written, replaced or re-linked. */
