@@ -6,14 +6,12 @@
 // a stalled event loop shows as many slow answers, not as one), from the rename of a new file
 // until an SSE client has the change. Needs `pnpm -r build` first.
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, get } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { probe } from './probeHealthz.mjs';
 import { percentile, startRelay } from './startRelay.mjs';
-
-const PROBE_EVERY_MS = 5;
 
 const flagFile = (count, rev) => {
   let text = 'version: "1.6"\nflags:\n';
@@ -53,44 +51,6 @@ function openStream({ host, port }, onChange) {
     });
     socket.on('error', reject);
   });
-}
-
-/** Probes /healthz every PROBE_EVERY_MS until stopped; resolves with the latencies (ms). */
-function probe({ host, port }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies = [];
-  let failures = 0;
-  let stopped = false;
-  const pending = new Set();
-  const fire = () => {
-    const start = performance.now();
-    const done = new Promise((resolve) => {
-      const req = get({ host, port, path: '/healthz', agent, timeout: 60_000 }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - start);
-          else failures++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        failures++;
-        resolve();
-      });
-    });
-    pending.add(done);
-    void done.then(() => pending.delete(done));
-  };
-  const timer = setInterval(() => !stopped && fire(), PROBE_EVERY_MS);
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await Promise.all(pending);
-      agent.destroy();
-      return { latencies, failures };
-    },
-  };
 }
 
 /** Reloads a `flags`-flag file `reloads` times while probing /healthz; prints the figures. */

@@ -58,10 +58,16 @@ async function readBounded(name: string, limit: number, timeoutMs: number): Prom
   const reading = (async () => {
     const info = await handle.stat();
     if (!info.isFile()) throw new FlagFileError(name, notRegular(info));
-    const buffer = Buffer.alloc(limit);
+    // Sized for the file as it is now (plus the byte that tells it grew), grown if it grows.
+    let buffer = Buffer.allocUnsafe(Math.min(limit, info.size + 1));
     let length = 0;
     while (length < limit) {
-      const { bytesRead } = await handle.read(buffer, length, limit - length, null);
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
