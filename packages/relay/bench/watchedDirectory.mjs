@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// pnpm bench:relay (fourth part) [-- --files 3000,10000 --rewrite 1000]
+// pnpm bench:relay (fourth part) [-- --files 3000,10000 --rewrite 1000 --per-directory 100]
 // The cost of watching a large flag directory: the built CLI serves a directory of one-flag
-// files (100 per sub-directory) and this prints, per size, its start-up time, its CPU use while
+// files (all in it by default, or `per-directory` per sub-directory) and this prints, per size, its start-up time, its CPU use while
 // nothing changes, /healthz latency (probed from a separate process) while `rewrite` files are
 // rewritten in place until the result is served, how long one edit takes to be served, and the
 // relay's peak RSS. Needs `pnpm -r build` first.
@@ -14,7 +14,6 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { percentile, startRelay } from './startRelay.mjs';
 
-const FILES_PER_DIRECTORY = 100;
 const SETTLE_AFTER_START_MS = 3_000;
 const IDLE_CPU_WINDOW_MS = 10_000;
 const SERVED_POLL_MS = 10;
@@ -25,7 +24,7 @@ const SNAPSHOT = '/client/v2/environments/default/namespaces/default/snapshot';
 const PROBER = fileURLToPath(new URL('./probeHealthz.mjs', import.meta.url));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const flagPath = (dir, i) => join(dir, `d${Math.floor(i / FILES_PER_DIRECTORY)}`, `flag-${i}.yaml`);
+const flagPath = (dir, i, perDirectory) => join(dir, `d${Math.floor(i / perDirectory)}`, `flag-${i}.yaml`);
 const flagText = (i, enabled) => `flags:\n  - key: flag-${i}\n    name: Flag ${i}\n    enabled: ${enabled}\n`;
 
 /** The relay's CPU time so far (all threads), in seconds. */
@@ -76,10 +75,10 @@ async function startProber(relay) {
 
 const ms = (x) => `${x.toFixed(0)} ms`;
 
-async function benchDirectory(files, rewrite) {
+async function benchDirectory(files, rewrite, perDirectory = files) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-dir-'));
-  for (let d = 0; d * FILES_PER_DIRECTORY < files; d++) mkdirSync(join(dir, `d${d}`));
-  for (let i = 0; i < files; i++) writeFileSync(flagPath(dir, i), flagText(i, true));
+  for (let d = 0; d * perDirectory < files; d++) mkdirSync(join(dir, `d${d}`));
+  for (let i = 0; i < files; i++) writeFileSync(flagPath(dir, i, perDirectory), flagText(i, true));
   const started = performance.now();
   const relay = await startRelay(dir);
   const startMs = performance.now() - started;
@@ -92,7 +91,7 @@ async function benchDirectory(files, rewrite) {
 
     const prober = await startProber(relay);
     const t0 = performance.now();
-    for (let i = 0; i < rewrite; i++) writeFileSync(flagPath(dir, i), flagText(i, false));
+    for (let i = 0; i < rewrite; i++) writeFileSync(flagPath(dir, i, perDirectory), flagText(i, false));
     const rewriteServedMs = await untilServed(relay, (enabled) => enabled.get('flag-0') === false && enabled.get(`flag-${rewrite - 1}`) === false, t0);
     await sleep(1000);
     const { latencies, failures } = await prober.stop();
@@ -102,11 +101,11 @@ async function benchDirectory(files, rewrite) {
     for (let e = 1; e <= EDITS; e++) {
       const i = files - e; // outside the rewritten files: enabled until now
       const t = performance.now();
-      writeFileSync(flagPath(dir, i), flagText(i, false));
+      writeFileSync(flagPath(dir, i, perDirectory), flagText(i, false));
       edits.push(await untilServed(relay, (enabled) => enabled.get(`flag-${i}`) === false, t));
       await sleep(500);
     }
-    console.log(`\nA directory of ${files.toLocaleString('en-US')} flag files (${FILES_PER_DIRECTORY} per sub-directory)`);
+    console.log(`\nA directory of ${files.toLocaleString('en-US')} flag files (${perDirectory === files ? 'in one sub-directory' : `${perDirectory} per sub-directory`})`);
     console.log(`  start-up ${ms(startMs)}; idle CPU ${idleCpu.toFixed(1)}% of a core`);
     console.log(
       `  ${rewrite.toLocaleString('en-US')} files rewritten in place: served after ${ms(rewriteServedMs)}; /healthz meanwhile ${latencies.length} answers, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1).toFixed(1)} ms${failures ? `, ${failures} failed` : ''}`,
@@ -125,6 +124,6 @@ async function benchDirectory(files, rewrite) {
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   strict: false,
-  options: { files: { type: 'string', default: '3000,10000' }, rewrite: { type: 'string', default: '1000' } },
+  options: { files: { type: 'string', default: '3000,10000' }, rewrite: { type: 'string', default: '1000' }, 'per-directory': { type: 'string' } },
 });
-for (const files of String(values.files).split(',').map(Number)) await benchDirectory(files, Number(values.rewrite));
+for (const files of String(values.files).split(',').map(Number)) await benchDirectory(files, Number(values.rewrite), values['per-directory'] ? Number(values['per-directory']) : files);

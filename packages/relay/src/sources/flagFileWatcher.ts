@@ -3,6 +3,9 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { flagFilesFingerprint, listFlagTree, mayHoldFlags } from './flagFileList.js';
 
+/** The backstop poll waits at least this many times as long as a look at the files takes. */
+const POLL_COST_FACTOR = 50;
+
 export interface FlagFileWatcherOptions {
   /** The flag file or directory (absolute). */
   path: string;
@@ -42,6 +45,8 @@ export class FlagFileWatcher {
   private poll: NodeJS.Timeout | undefined;
   private closed = false;
   private warnedWatch = false;
+  /** How long the last look at the files took (ms). */
+  private lastScanMs = 0;
 
   constructor(private readonly options: FlagFileWatcherOptions) {}
 
@@ -49,28 +54,40 @@ export class FlagFileWatcher {
   async start(): Promise<void> {
     this.fingerprint = await flagFilesFingerprint(this.options.path);
     await this.updateWatches();
-    this.poll = setInterval(() => this.scan(), this.options.pollMs);
+    this.schedulePoll();
+  }
+
+  /**
+   * The next backstop look: after `pollMs`, or longer when a look is costly (a large tree), so
+   * that polling takes at most about 1/POLL_COST_FACTOR of the event loop while nothing changes.
+   */
+  private schedulePoll(): void {
+    if (this.closed) return;
+    this.poll = setTimeout(() => this.scan(true), Math.max(this.options.pollMs, POLL_COST_FACTOR * this.lastScanMs));
     this.poll.unref();
   }
 
   close(): void {
     this.closed = true;
-    clearInterval(this.poll);
+    clearTimeout(this.poll);
     for (const { watcher } of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
 
   /** Looks at the files again (one look at a time; events during a look cause one more). */
-  private scan(): void {
+  private scan(fromPoll = false): void {
     if (this.closed) return;
     if (this.scanning) {
       this.again = true;
+      if (fromPoll) this.schedulePoll();
       return;
     }
     this.scanning = true;
     void (async () => {
+      const started = performance.now();
       try {
         const next = await flagFilesFingerprint(this.options.path);
+        this.lastScanMs = performance.now() - started;
         if (next === this.fingerprint || this.closed) return;
         this.fingerprint = next;
         await this.updateWatches();
@@ -79,6 +96,7 @@ export class FlagFileWatcher {
         this.options.onError('checking the flag files failed', err);
       } finally {
         this.scanning = false;
+        if (fromPoll) this.schedulePoll();
         if (this.again) {
           this.again = false;
           this.scan();
