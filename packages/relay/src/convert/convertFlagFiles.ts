@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Snapshot, SnapshotFlag, SnapshotRule, SnapshotRollout, SnapshotSegment } from '@flagcast/core';
 import { LineCounter, parseAllDocuments, isScalar, type Node } from 'yaml';
 import { FlagFileError } from './flagFileError.js';
+import { flagFileText } from './flagFileText.js';
 import { decodeFlagDocument, type FlagDocument, type SegmentDef, type SegmentRef } from './flagDocument.js';
 import { checkFlagSchema } from './flagSchema.js';
 import { GoEncodeError, goJson } from './goFormat.js';
@@ -57,46 +58,13 @@ function stableId(...parts: (string | number)[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/**
- * A file's bytes as text. YAML must be valid UTF-8 (yaml.v3 refuses anything else, so Flipt
- * does); Go's JSON decoder replaces invalid bytes with U+FFFD, and so does this for .json.
- */
-function decodeText(name: string, bytes: Uint8Array, json: boolean): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: !json }).decode(bytes);
-  } catch {
-    const text = new TextDecoder('utf-8').decode(bytes);
-    throw new FlagFileError(name, 'invalid YAML: invalid UTF-8 (yaml.v3 reads only UTF-8)', invalidUtf8Position(text, bytes));
-  }
-}
-
-/**
- * Where the first invalid byte is: the first U+FFFD of the lenient decoding that is not the
- * bytes EF BF BD (a real U+FFFD). Before it the text re-encodes to exactly the file's bytes.
- */
-function invalidUtf8Position(text: string, bytes: Uint8Array): { line: number; column: number } | undefined {
-  let offset = 0;
-  let from = 0;
-  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) {
-    offset += Buffer.byteLength(text.slice(from, i));
-    from = i + 1;
-    if (bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd) {
-      offset += 3;
-      continue;
-    }
-    const before = text.slice(0, i);
-    return { line: before.split('\n').length, column: i - before.lastIndexOf('\n') };
-  }
-  return undefined;
-}
-
 /** Splits a file into documents (YAML stream, or one JSON value), with a reader per document. */
 function readDocuments(file: FlagFile): { reader: YamlReader; root: Node | null }[] {
   const ext = posix.extname(file.name.replace(/\\/g, '/')).toLowerCase();
   if (!['.yaml', '.yml', '.json', ''].includes(ext)) {
     throw new FlagFileError(file.name, `unexpected extension ${JSON.stringify(ext)} (use .yaml, .yml or .json)`);
   }
-  const text = typeof file.contents === 'string' ? file.contents : decodeText(file.name, file.contents, ext === '.json');
+  const text = typeof file.contents === 'string' ? file.contents : flagFileText(file.name, file.contents, ext === '.json');
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, merge: true, intAsBigInt: true, prettyErrors: false });
   const out: { reader: YamlReader; root: Node | null }[] = [];
