@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
+// $RELAY_BIN runs another build (an older one, to compare figures).
+const BIN = process.env.RELAY_BIN ?? fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
 
 /**
  * Starts the CLI on a flag file (a path), or with these arguments (an array, e.g.

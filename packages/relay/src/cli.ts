@@ -44,6 +44,8 @@ following a Flipt v2 server (one upstream connection per namespace, fanned out t
   --heartbeat <seconds>    SSE heartbeat interval (default 15)
   --log-level <level>      debug | info | warn | error | silent (default info)
   --help                   show this help
+
+Signals: SIGHUP reloads every source; SIGTERM and SIGINT stop the relay.
 `;
 
 const KEY = /^[-_,A-Za-z0-9]+$/;
@@ -183,7 +185,7 @@ function relayOptions(values: Values, logger: Logger): RelayOptions {
   };
 }
 
-/** Runs the CLI; resolves when the relay has stopped (SIGTERM/SIGINT). */
+/** Runs the CLI; resolves when the relay has stopped (SIGTERM/SIGINT); SIGHUP reloads every source. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   // `flagcast-relay types …` writes a FlagRegistry declaration file; it has its own module and options.
   if (argv[0] === 'types') return (await import('./types/typesCommand.js')).typesCommand(argv.slice(1));
@@ -229,6 +231,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // Operators expect SIGHUP to reload, not to end the process (its default).
+    process.on('SIGHUP', () => {
+      logger.info('reloading every source', { signal: 'SIGHUP' });
+      void relay.reload().then((ok) => logger.info('reload done', { signal: 'SIGHUP', ok }));
+    });
   });
   return 0;
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Snapshot, SnapshotFlag, SnapshotRule, SnapshotRollout, SnapshotSegment } from '@flagcast/core';
 import { LineCounter, parseAllDocuments, isScalar, type Node } from 'yaml';
 import { FlagFileError } from './flagFileError.js';
+import { flagFileText } from './flagFileText.js';
 import { decodeFlagDocument, type FlagDocument, type SegmentDef, type SegmentRef } from './flagDocument.js';
 import { checkFlagSchema } from './flagSchema.js';
 import { GoEncodeError, goJson } from './goFormat.js';
@@ -63,7 +64,7 @@ function readDocuments(file: FlagFile): { reader: YamlReader; root: Node | null 
   if (!['.yaml', '.yml', '.json', ''].includes(ext)) {
     throw new FlagFileError(file.name, `unexpected extension ${JSON.stringify(ext)} (use .yaml, .yml or .json)`);
   }
-  const text = typeof file.contents === 'string' ? file.contents : new TextDecoder('utf-8', { fatal: false }).decode(file.contents);
+  const text = typeof file.contents === 'string' ? file.contents : flagFileText(file.name, file.contents, ext === '.json');
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, merge: true, intAsBigInt: true, prettyErrors: false });
   const out: { reader: YamlReader; root: Node | null }[] = [];

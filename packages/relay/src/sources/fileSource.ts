@@ -35,6 +35,15 @@ export interface FileSourceOptions {
 
 /** Reads of a file that keeps changing before a load gives up (and retries after the next change). */
 const SETTLE_ATTEMPTS = 5;
+/** First wait before a load that failed for a passing reason (EMFILE, EIO, a read timeout) is retried; doubled each time. */
+const RETRY_FIRST_MS = 500;
+/** Longest wait between such retries. */
+const RETRY_MAX_MS = 30_000;
+
+/** A failure that may pass without the files changing: a system error (EMFILE, EIO, ETIMEDOUT…). */
+function isPassing(err: unknown): err is NodeJS.ErrnoException {
+  return !(err instanceof FlagFileError) && typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string';
+}
 
 /**
  * Serves Flipt declarative flag files. Converts them on a worker thread, reloads when they
@@ -58,6 +67,9 @@ export class FileSource implements Source {
   private loadedFingerprint: string | undefined;
   private closed = false;
   private started = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Passing failures in a row (the retry backoff). */
+  private retries = 0;
   private readonly status: SourceState;
 
   constructor(options: FileSourceOptions) {
@@ -148,6 +160,8 @@ export class FileSource implements Source {
         throw new FlagFileError(this.options.path, 'holds no namespace and no flags (empty or comment-only); not loaded, as that would serve nothing');
       }
       for (const w of warnings) this.options.logger.warn('flag file accepted with a caveat', { source: this.name, ...w });
+      if (this.closed) return false;
+      this.cancelRetry();
       s.ok = true;
       s.namespaces = snapshots.size;
       s.lastLoadAt = new Date().toISOString();
@@ -159,21 +173,51 @@ export class FileSource implements Source {
       s.loadErrors++;
       const at = new Date().toISOString();
       s.lastError = err instanceof FlagFileError ? { at, ...err.toJSON() } : { at, file: this.options.path, message: err instanceof Error ? err.message : String(err) };
+      if (this.closed) return false;
+      const passing = isPassing(err) && this.started;
+      this.cancelRetry(passing);
+      s.waitingFor = 'a change to the flag files';
       if (err instanceof FilesChangingError) {
         s.lastError = { at, file: err.file, message: `kept changing while read ${SETTLE_ATTEMPTS} times; loaded once it settles` };
+        s.waitingFor = 'the flag files to stop changing';
         this.debounce.poke();
-      }
+      } else if (passing) this.scheduleRetry((err as NodeJS.ErrnoException).code!);
       // Before the first good load there is nothing to keep serving: start() reports the error.
       if (this.started) this.options.logger.error('flag files rejected; still serving the last good snapshots', { source: this.name, error: s.lastError });
       return false;
     }
   }
 
+  /** Tries a load that failed for a passing reason again, later each time (the files may not change). */
+  private scheduleRetry(code: string): void {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.retries++);
+    this.status.retryAt = new Date(Date.now() + delay).toISOString();
+    this.status.waitingFor = `a retry at ${this.status.retryAt} (${code}), or a change to the flag files`;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.reload();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** No retry is due; the backoff starts over unless `keepBackoff` (another passing failure). */
+  private cancelRetry(keepBackoff = false): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    delete this.status.retryAt;
+    delete this.status.waitingFor;
+    if (!keepBackoff) this.retries = 0;
+  }
+
+  /**
+   * Stops at once: the conversion worker is terminated mid-conversion and a read in progress is
+   * not waited for (it ends in the background and its result is dropped).
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.debounce.cancel();
+    this.cancelRetry();
     this.watcher?.close();
-    await this.loading?.catch(() => {});
     await this.converter.close();
   }
 

@@ -1,6 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { FlagFileError } from '../convert/index.js';
 
 const FLAG_FILE = /\.(ya?ml|json)$/i;
 
@@ -25,14 +26,24 @@ export function mayHoldFlags(relativePath: string): boolean {
  * directory once.
  */
 export async function listFlagFiles(path: string): Promise<string[]> {
+  return (await listFlagTree(path)).files;
+}
+
+/** The flag files at `path` (see listFlagFiles), and the directories walked to find them (real paths' links followed). */
+export async function listFlagTree(path: string): Promise<{ files: string[]; directories: string[] }> {
   const info = await stat(path);
-  if (!info.isDirectory()) return [path];
+  if (!info.isDirectory()) {
+    if (!info.isFile()) throw new FlagFileError(path, notRegular(info));
+    return { files: [path], directories: [] };
+  }
   const names: string[] = [];
+  const directories: string[] = [];
   const seen = new Set<string>();
   const walk = async (dir: string): Promise<void> => {
     const { dev, ino } = await stat(dir);
     if (seen.has(`${dev}:${ino}`)) return; // a link back up the tree
     seen.add(`${dev}:${ino}`);
+    directories.push(dir);
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = join(dir, entry.name);
@@ -49,8 +60,16 @@ export async function listFlagFiles(path: string): Promise<string[]> {
     }
   };
   await walk(path);
-  names.sort((a, b) => (relative(path, a) < relative(path, b) ? -1 : 1));
-  return names;
+  // Keys made once: relative() in the comparator took ~0.3 s of the event loop for 10,000 files.
+  const keyed = names.map((name) => ({ name, key: relative(path, name) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : 1));
+  return { files: keyed.map((k) => k.name), directories };
+}
+
+/** Why a path that is neither a file nor a directory is refused (it could be read for ever). */
+export function notRegular(info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  const what = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() ? 'a character device' : info.isBlockDevice() ? 'a block device' : info.isSocket() ? 'a socket' : 'not a regular file';
+  return `is ${what}, not a regular file (links are followed); only regular flag files are read`;
 }
 
 /** What changes when a file is written, replaced or re-linked. */
@@ -60,13 +79,14 @@ export function fileIdentity(info: BigIntStats): string {
 
 /**
  * One string that changes whenever a flag file at `path` is added, removed, written, replaced
- * or re-linked (links followed). Errors (the path is gone) make a fingerprint of their own.
+ * or re-linked (links followed), or a directory below it comes or goes (it is then watched).
+ * Errors (the path is gone) make a fingerprint of their own.
  */
 export async function flagFilesFingerprint(path: string): Promise<string> {
   try {
-    const names = await listFlagFiles(path);
-    const ids = await Promise.all(names.map(async (name) => `${name}\u0000${fileIdentity(await stat(name, { bigint: true }))}`));
-    return ids.join('\n');
+    const { files, directories } = await listFlagTree(path);
+    const ids = await Promise.all(files.map(async (name) => `${name}\u0000${fileIdentity(await stat(name, { bigint: true }))}`));
+    return [...directories.map((d) => `${d}/`), ...ids].join('\n');
   } catch (err) {
     return `error: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
   }

@@ -1,7 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { flagFilesFingerprint, listFlagFiles, mayHoldFlags } from './flagFileList.js';
+import { flagFilesFingerprint, listFlagTree, mayHoldFlags } from './flagFileList.js';
+
+/** The backstop poll waits at least this many times as long as a look at the files takes. */
+const POLL_COST_FACTOR = 50;
 
 export interface FlagFileWatcherOptions {
   /** The flag file or directory (absolute). */
@@ -16,8 +19,9 @@ export interface FlagFileWatcherOptions {
 /** One directory watched, and which names in it matter. */
 interface Watch {
   dir: string;
-  recursive: boolean;
-  /** Names (non-recursive watches) that lead to a flag file. */
+  /** A directory of the flag tree: any name that may hold flags (see mayHoldFlags) matters. */
+  tree: boolean;
+  /** Otherwise: the names that lead to a flag file. */
   names: Set<string>;
 }
 
@@ -27,7 +31,9 @@ interface Watch {
  * watched too), in a Kubernetes ConfigMap volume (`features.yml -> ..data/features.yml`, where
  * `..data` is swapped), or with the whole directory replaced. Events only prompt a look at the
  * files' identities (device, inode, size, times); a change is reported when those moved, so
- * a busy neighbour (a log written every few ms beside the flags) triggers nothing. Watches are
+ * a busy neighbour (a log written every few ms beside the flags) triggers nothing. A flag
+ * directory is watched with one plain watch per directory below it (Node 20's recursive watch
+ * costs the event loop time in proportion to the files for each event: minutes for 10,000). Watches are
  * re-created when a watched directory is replaced, and the identities are polled as a backstop
  * for what events miss (network filesystems, a replaced ancestor).
  */
@@ -39,6 +45,8 @@ export class FlagFileWatcher {
   private poll: NodeJS.Timeout | undefined;
   private closed = false;
   private warnedWatch = false;
+  /** How long the last look at the files took (ms). */
+  private lastScanMs = 0;
 
   constructor(private readonly options: FlagFileWatcherOptions) {}
 
@@ -46,28 +54,40 @@ export class FlagFileWatcher {
   async start(): Promise<void> {
     this.fingerprint = await flagFilesFingerprint(this.options.path);
     await this.updateWatches();
-    this.poll = setInterval(() => this.scan(), this.options.pollMs);
+    this.schedulePoll();
+  }
+
+  /**
+   * The next backstop look: after `pollMs`, or longer when a look is costly (a large tree), so
+   * that polling takes at most about 1/POLL_COST_FACTOR of the event loop while nothing changes.
+   */
+  private schedulePoll(): void {
+    if (this.closed) return;
+    this.poll = setTimeout(() => this.scan(true), Math.max(this.options.pollMs, POLL_COST_FACTOR * this.lastScanMs));
     this.poll.unref();
   }
 
   close(): void {
     this.closed = true;
-    clearInterval(this.poll);
+    clearTimeout(this.poll);
     for (const { watcher } of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
 
   /** Looks at the files again (one look at a time; events during a look cause one more). */
-  private scan(): void {
+  private scan(fromPoll = false): void {
     if (this.closed) return;
     if (this.scanning) {
       this.again = true;
+      if (fromPoll) this.schedulePoll();
       return;
     }
     this.scanning = true;
     void (async () => {
+      const started = performance.now();
       try {
         const next = await flagFilesFingerprint(this.options.path);
+        this.lastScanMs = performance.now() - started;
         if (next === this.fingerprint || this.closed) return;
         this.fingerprint = next;
         await this.updateWatches();
@@ -76,6 +96,7 @@ export class FlagFileWatcher {
         this.options.onError('checking the flag files failed', err);
       } finally {
         this.scanning = false;
+        if (fromPoll) this.schedulePoll();
         if (this.again) {
           this.again = false;
           this.scan();
@@ -88,18 +109,18 @@ export class FlagFileWatcher {
   private async wantedWatches(): Promise<Map<string, Watch>> {
     const { path } = this.options;
     const wanted = new Map<string, Watch>();
-    const want = (dir: string, name: string | undefined, recursive = false) => {
-      const key = `${recursive ? 'r' : 'n'}:${dir}`;
-      const w = wanted.get(key) ?? { dir, recursive, names: new Set<string>() };
+    const want = (dir: string, name: string | undefined, tree = false) => {
+      const key = `${tree ? 't' : 'n'}:${dir}`;
+      const w = wanted.get(key) ?? { dir, tree, names: new Set<string>() };
       if (name !== undefined) w.names.add(name);
       wanted.set(key, w);
     };
     const parent = dirname(path);
     want(parent, basename(path));
     if (dirname(parent) !== parent) want(dirname(parent), basename(parent));
-    const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
-    if (isDirectory) want(path, undefined, true);
-    for (const file of await listFlagFiles(path).catch(() => [])) {
+    const { files, directories } = await listFlagTree(path).catch(() => ({ files: [], directories: [] }));
+    for (const dir of directories) want(dir, undefined, true);
+    for (const file of files) {
       const real = await realpath(file).catch(() => file);
       if (real !== file) want(dirname(real), basename(real));
     }
@@ -126,10 +147,10 @@ export class FlagFileWatcher {
       this.watchers.delete(key);
       if (inode === undefined) continue; // gone for now; the poll sees it come back
       try {
-        const watcher = watch(w.dir, { recursive: w.recursive, persistent: false }, (_event, name) => {
+        const watcher = watch(w.dir, { persistent: false }, (_event, name) => {
           const n = name === null ? null : String(name);
           const names = this.watchers.get(key)?.names ?? w.names;
-          if (n === null || (w.recursive ? mayHoldFlags(n) : names.has(n) || n.startsWith('..'))) this.scan();
+          if (n === null || (w.tree ? mayHoldFlags(n) : names.has(n) || n.startsWith('..'))) this.scan();
         });
         watcher.on('error', () => {
           watcher.close();

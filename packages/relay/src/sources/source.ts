@@ -25,6 +25,13 @@ export interface SourceState {
   loadErrors: number;
   lastLoadAt: string | null;
   lastError: { at: string; message: string; file?: string; line?: number; column?: number; namespace?: string } | null;
+  /**
+   * File sources, after a failed load: what the next load waits for, e.g. `a change to the flag
+   * files` (a bad edit), or `a retry at <time> (EMFILE)` (a read that failed and may not again).
+   */
+  waitingFor?: string;
+  /** File sources: when a failed load is tried again (ISO time), while one is scheduled. */
+  retryAt?: string;
   /** `ok`, or `error` while something is wrong (the last good snapshots keep serving). */
   state?: 'ok' | 'error';
   /** Upstream sources: the connection to Flipt, per namespace. */
