@@ -38,6 +38,8 @@ following a Flipt v2 server (one upstream connection per namespace, fanned out t
   --cors-origin <origin>   let pages from this origin read the flags (repeatable); * allows any
                            origin, without credentials
   --max-connections <n>    refuse connections beyond n
+  --max-batch-items <n>    evaluation items per batch request (default 1000)
+  --max-ofrep-flags <n>    flag keys per OFREP bulk request (default 1000)
   --headers-timeout <s>    time a client has to send request headers (default 15)
   --request-timeout <s>    time a client has to send a request and take a non-stream answer
                            (default 30); streams stay open
@@ -108,6 +110,8 @@ const OPTIONS = {
   'token-file': { type: 'string' },
   'cors-origin': { type: 'string', multiple: true },
   'max-connections': { type: 'string' },
+  'max-batch-items': { type: 'string' },
+  'max-ofrep-flags': { type: 'string' },
   'headers-timeout': { type: 'string' },
   'request-timeout': { type: 'string' },
   heartbeat: { type: 'string' },
@@ -168,6 +172,8 @@ function relayOptions(values: Values, logger: Logger): RelayOptions {
   if (adminPort === undefined && values['admin-host'] !== undefined) throw new UsageError('--admin-host needs --admin-port');
   const maxFileBytes = size('max-file-size', values['max-file-size']);
   const maxConnections = positiveInt('max-connections', values['max-connections'], undefined);
+  const maxBatchItems = positiveInt('max-batch-items', values['max-batch-items'], undefined);
+  const maxOfrepFlags = positiveInt('max-ofrep-flags', values['max-ofrep-flags'], undefined);
   return {
     ...(values.file === undefined ? {} : { file: values.file }),
     ...(values.upstream === undefined ? {} : { upstream: upstreamOptions(values) }),
@@ -182,6 +188,8 @@ function relayOptions(values: Values, logger: Logger): RelayOptions {
     requestTimeoutMs: seconds('request-timeout', 30),
     logger,
     ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(maxBatchItems === undefined ? {} : { maxBatchItems }),
+    ...(maxOfrepFlags === undefined ? {} : { maxOfrepFlags }),
   };
 }
 
