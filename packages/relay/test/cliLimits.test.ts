@@ -41,7 +41,7 @@ describe.skipIf(!cliBuilt)('request limits from the command line', () => {
   });
 
   it('--max-ofrep-flags: a flags list over it is a 400 naming the limit', async () => {
-    expect(await post('/ofrep/v1/evaluate/flags', { context: { targetingKey: 'u1', flags: ['banner', 'other'] } })).toMatchObject({
+    expect(await post('/ofrep/v1/evaluate/flags', { context: { targetingKey: 'u1', flags: 'banner,other' } })).toMatchObject({
       status: 400,
       json: { errorCode: 'INVALID_CONTEXT', errorDetails: expect.stringContaining('limit of 1') },
     });
