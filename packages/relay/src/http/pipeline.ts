@@ -3,8 +3,8 @@ import type { Logger } from '../shared/logger.js';
 import { authorized } from './bearerAuth.js';
 import type { CorsPolicy } from './corsPolicy.js';
 import type { Metrics } from './metrics.js';
-import { internalError, RelayError } from './relayError.js';
-import { renderError } from './renderError.js';
+import { internalError, RelayError, unauthenticated } from './relayError.js';
+import { renderError, type Dialect } from './renderError.js';
 import { answerWithoutBody, limitResponseTime } from './requestLimits.js';
 import type { RouteContext, RouteModule, RouteModules } from './routeModule.js';
 import { ADMIN_ROUTES, matchRoute, type Route } from './routeTable.js';
@@ -96,9 +96,20 @@ export function createPipeline(options: PipelineOptions): (req: IncomingMessage,
     if (module.refuse?.(ctx)) return finish(res, route.name, false);
     if ((module.auth === 'token' && !holdsToken) || (module.auth === 'admin' && !detailed)) {
       if (answersLater) req.resume();
-      renderError(res, dialect, new RelayError(HttpStatus.Unauthorized, GrpcCode.Unauthenticated, 'request was not authenticated'), corsHeaders);
+      renderError(res, dialect, unauthenticated(), corsHeaders);
       return finish(res, route.name, false);
     }
+    const later = run(module, ctx, dialect, gone);
+    finish(res, route.name, module.keepsOpen === true, later);
+  };
+
+  /**
+   * Calls the route's handler; a RelayError it throws (or rejects with) is written in the
+   * route's dialect, anything else is logged and answered 500. Returns whether the answer is
+   * still being made (the handler returned a promise).
+   */
+  function run(module: RouteModule, ctx: RouteContext, dialect: Dialect, gone: AbortController | undefined): boolean {
+    const { req, res } = ctx;
     if (gone) {
       // A client that goes away before its answer is written stops the work (a batch, a bulk).
       res.once('close', () => {
@@ -109,7 +120,7 @@ export function createPipeline(options: PipelineOptions): (req: IncomingMessage,
       if (gone?.signal.aborted) return;
       if (!(err instanceof RelayError)) logger.error('request failed', { error: err instanceof Error ? err.stack : String(err), url: req.url });
       if (res.headersSent) res.destroy();
-      else renderError(res, dialect, err instanceof RelayError ? err : internalError(), corsHeaders);
+      else renderError(res, dialect, err instanceof RelayError ? err : internalError(), ctx.cors);
     };
     let answer: void | Promise<void> = undefined;
     try {
@@ -117,9 +128,10 @@ export function createPipeline(options: PipelineOptions): (req: IncomingMessage,
     } catch (err) {
       fail(err);
     }
-    if (answer) answer.catch(fail);
-    finish(res, route.name, module.keepsOpen === true, answer !== undefined);
-  };
+    if (!answer) return false;
+    answer.catch(fail);
+    return true;
+  }
 
   /**
    * Bounds the response's time (streams stay open) and counts the request: now, or when its
