@@ -110,10 +110,10 @@ export function evaluateSingle(endpoint: 'boolean' | 'variant', input: FliptEval
     const at = timestamp();
     if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
       input.record(endpoint, resultOf(response.booleanEvaluationResponse.reason));
-      return { status: 200, body: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
+      return { status: HttpStatus.Ok, body: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
     }
     input.record(endpoint, resultOf(response.variantEvaluationResponse.reason));
-    return { status: 200, body: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
+    return { status: HttpStatus.Ok, body: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
   } catch (err) {
     return refuse(endpoint, err, input);
   }
@@ -147,7 +147,7 @@ export async function evaluateBatch(input: FliptEvaluationInput, limits: BatchLi
     await limits.slices.forEach(requests.length, (i) => (items[i] = JSON.stringify(batchItem(requests[i]!, found[i]!, millis, at, tally))), limits.signal);
     tally.recordWith((result, n) => input.record('batch', result, n));
     // The same bytes as JSON.stringify of the whole body, built from the serialized items.
-    return { status: 200, body: `{"requestId":${JSON.stringify(batch.requestId || randomUUID())},"responses":[${items.join(',')}],"requestDurationMillis":${JSON.stringify(millis)}}` };
+    return { status: HttpStatus.Ok, body: `{"requestId":${JSON.stringify(batch.requestId || randomUUID())},"responses":[${items.join(',')}],"requestDurationMillis":${JSON.stringify(millis)}}` };
   } catch (err) {
     return refuse('batch', err, input);
   }

@@ -127,7 +127,7 @@ export function evaluateOfrepFlag(key: string, input: OfrepInput): OfrepReply {
     const where = scope(input);
     const { flag, result } = evaluateKey(key, where, targetingKeyOf(context), context);
     input.record('ofrep_flag', result);
-    return { status: 200, body: flag };
+    return { status: HttpStatus.Ok, body: flag };
   } catch (err) {
     return refuse('ofrep_flag', err, input);
   }
@@ -186,7 +186,7 @@ export async function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string |
     }, limits.signal);
     const etag = `W/"${hash}"`;
     if (etagMatches(ifNoneMatch, hash)) return { status: HttpStatus.NotModified, body: undefined, etag };
-    return { status: 200, body, etag };
+    return { status: HttpStatus.Ok, body, etag };
   } catch (err) {
     return refuse('ofrep_bulk', err, input);
   }
