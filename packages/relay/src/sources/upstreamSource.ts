@@ -1,5 +1,5 @@
 import { createNetworkSource, FlagClientError, type NetworkSource, type Snapshot } from '@flagcast/core';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { Source, SourceState, SourceUpdate, UpstreamNamespaceState } from './source.js';
 
 export interface UpstreamSourceOptions {

@@ -1,2 +1,0 @@
-// Moved to ../createRelay.ts; kept until the CLI imports it from there.
-export * from '../createRelay.js';
