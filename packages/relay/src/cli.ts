@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FlagFileError } from './convert/index.js';
-import { createRelay, type RelayOptions } from './server/createRelay.js';
-import { createLogger, type Logger, type LogLevel } from './server/logger.js';
+import { createRelay, type RelayOptions } from './createRelay.js';
+import { createLogger, type Logger, type LogLevel } from './shared/logger.js';
 
 const HELP = `Usage: flagcast-relay (--file <path> | --upstream <flipt url>) [options]
        flagcast-relay types (--file <path> | --url <url>) [--out <file>]   (see types --help)

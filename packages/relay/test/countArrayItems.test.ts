@@ -1,6 +1,6 @@
 // The byte scan that counts a batch's items before its body is parsed agrees with JSON.parse.
 import { describe, expect, it } from 'vitest';
-import { countArrayItems } from '../src/server/evaluation/countArrayItems.js';
+import { countArrayItems } from '../src/http/evaluation/countArrayItems.js';
 
 const count = (text: string) => countArrayItems(Buffer.from(text), 'requests');
 

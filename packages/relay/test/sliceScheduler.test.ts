@@ -1,7 +1,7 @@
 // The scheduler that runs batches and bulks in slices: requests take turns, a step's error or a
 // client going away stops a loop, and nothing runs before the caller has returned to the loop.
 import { describe, expect, it } from 'vitest';
-import { SliceScheduler } from '../src/server/evaluation/sliceScheduler.js';
+import { SliceScheduler } from '../src/http/evaluation/sliceScheduler.js';
 
 describe('SliceScheduler', () => {
   it('runs every index in order, slices of several loops taking turns', async () => {

@@ -3,9 +3,9 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../src/server/metrics.js';
-import { SnapshotEntry } from '../src/server/snapshotEntry.js';
-import { StreamHub } from '../src/server/streamHub.js';
+import { Metrics } from '../src/http/metrics.js';
+import { SnapshotEntry } from '../src/snapshots/snapshotEntry.js';
+import { StreamHub } from '../src/http/streamHub.js';
 
 /** A response that records writes and lets the test decide how much is still unsent. */
 class FakeResponse extends EventEmitter {

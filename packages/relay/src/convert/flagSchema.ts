@@ -1,5 +1,6 @@
 import type { Node } from 'yaml';
 import type { Entry, YamlReader } from './yamlReader.js';
+import { KEY_PATTERN } from '../shared/keyPattern.js';
 
 /*
  * Flipt checks every flag document against its CUE schema (flipt-io/flipt
@@ -14,7 +15,6 @@ import type { Entry, YamlReader } from './yamlReader.js';
 export const SUPPORTED_VERSIONS = ['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6'] as const;
 type Version = (typeof SUPPORTED_VERSIONS)[number];
 
-const KEY = /^[-_,A-Za-z0-9]+$/;
 /** CUE's `=~"^.+$"` (RE2: any character but a newline). */
 const LINE = /^[^\n]+$/;
 const MATCH_TYPES = ['ANY_MATCH_TYPE', 'ALL_MATCH_TYPE'];
@@ -66,9 +66,9 @@ class FlagSchema {
   }
 
   private namespace(node: Node | null, what: string): void {
-    if (this.r.kind(node) !== 'map') return this.string(node, what, KEY);
+    if (this.r.kind(node) !== 'map') return this.string(node, what, KEY_PATTERN);
     this.mapping(node, what, {
-      key: { check: (n, w) => this.string(n, w, KEY) },
+      key: { check: (n, w) => this.string(n, w, KEY_PATTERN) },
       name: { check: (n, w) => this.string(n, w, LINE) },
       description: { check: (n, w) => this.description(n, w) },
     });
@@ -80,7 +80,7 @@ class FlagSchema {
     const typeNode = entries.find((e) => e.key === 'type')?.value ?? null;
     const boolean = this.r.scalarValue(typeNode) === 'BOOLEAN_FLAG_TYPE';
     this.mapping(node, what, {
-      key: { required: true, check: (n, w) => this.string(n, w, KEY) },
+      key: { required: true, check: (n, w) => this.string(n, w, KEY_PATTERN) },
       name: { required: true, check: (n, w) => this.string(n, w, LINE) },
       description: { check: (n, w) => this.description(n, w) },
       enabled: { check: (n, w) => this.bool(n, w) },
@@ -117,7 +117,7 @@ class FlagSchema {
       segment: {
         required: true,
         check: (n, w) => {
-          if (this.r.kind(n) !== 'map') return this.string(n, `${w} (a segment key, or {keys, operator})`, KEY);
+          if (this.r.kind(n) !== 'map') return this.string(n, `${w} (a segment key, or {keys, operator})`, KEY_PATTERN);
           this.mapping(n, w, {
             keys: { check: (k, kw) => this.list(k, kw, (item, i) => this.string(item, `${kw} item ${i}`)) },
             operator: { check: (o, ow) => this.operator(o, ow) },
@@ -148,7 +148,7 @@ class FlagSchema {
       segment: {
         check: (n, w) => {
           const keyed = this.mapping(n, w, {
-            key: { check: (k, kw) => this.string(k, kw, KEY) },
+            key: { check: (k, kw) => this.string(k, kw, KEY_PATTERN) },
             keys: { check: (k, kw) => this.list(k, kw, (item, i) => this.string(item, `${kw} item ${i}`)) },
             operator: { check: (o, ow) => this.operator(o, ow) },
             value: { check: (v, vw) => this.bool(v, vw) },
@@ -173,7 +173,7 @@ class FlagSchema {
   private segment(node: Node, index: number): void {
     const what = this.label('segment', this.r.entries(node, `segment ${index}`), index);
     this.mapping(node, what, {
-      key: { required: true, check: (n, w) => this.string(n, w, KEY) },
+      key: { required: true, check: (n, w) => this.string(n, w, KEY_PATTERN) },
       name: { required: true, check: (n, w) => this.string(n, w, LINE) },
       match_type: { required: true, check: (n, w) => this.oneOf(n, w, MATCH_TYPES) },
       description: { check: (n, w) => this.description(n, w) },

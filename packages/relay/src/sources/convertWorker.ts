@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { SnapshotFlag } from '@flagcast/core';
 import { convertFlagFiles, FlagFileError } from '../convert/index.js';
-import { brotliBody, gzipBody } from '../server/compression.js';
+import { brotliBody, gzipBody } from '../shared/compression.js';
 import type { ConvertedNamespace, FromWorker, ToWorker } from './workerConverter.js';
 
 const port = parentPort!;

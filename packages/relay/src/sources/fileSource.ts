@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { FlagFileError } from '../convert/index.js';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../shared/logger.js';
 import { Debounce } from './debounce.js';
 import { flagFilesFingerprint } from './flagFileList.js';
 import { FlagFileWatcher } from './flagFileWatcher.js';

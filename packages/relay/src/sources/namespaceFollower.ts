@@ -1,6 +1,6 @@
 import { FlagClientError, type Snapshot } from '@flagcast/core';
 import { createNetworkSource, FOLLOWER_DEFAULTS, type NetworkSource } from '@flagcast/core/network';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { SourceState, UpstreamNamespaceState } from './source.js';
 import type { UpstreamSource } from './upstreamSource.js';
 

@@ -1,5 +1,5 @@
 import type { Snapshot } from '@flagcast/core';
-import type { EncodedBodies } from '../server/compression.js';
+import type { EncodedBodies } from '../shared/compression.js';
 
 /** A complete set of namespace snapshots for one environment; replaces the previous set. */
 export interface SourceUpdate {

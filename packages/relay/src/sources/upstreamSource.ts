@@ -1,5 +1,5 @@
 import type { Snapshot } from '@flagcast/core';
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../shared/logger.js';
 import { NamespaceFollower } from './namespaceFollower.js';
 import type { Source, SourceState, SourceUpdate } from './source.js';
 

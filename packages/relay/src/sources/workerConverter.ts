@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Snapshot, SnapshotFlag } from '@flagcast/core';
 import { convertFlagFiles, FlagFileError, type ConvertWarning, type FlagFile } from '../convert/index.js';
-import type { EncodedBodies } from '../server/compression.js';
+import type { EncodedBodies } from '../shared/compression.js';
 
 /** What the conversion worker sends for one namespace (its flags follow in slices). */
 export interface ConvertedNamespace {

@@ -6,6 +6,7 @@ import { convertFlagFiles, flagDocuments } from '../convert/convertFlagFiles.js'
 import { readFlagPath } from '../sources/readFlagPath.js';
 import { shapesFromDocuments, shapesFromSnapshot, type FlagShape } from './flagShapes.js';
 import { registryDeclaration } from './registryDeclaration.js';
+import { KEY_PATTERN } from '../shared/keyPattern.js';
 
 const HELP = `Usage: flagcast-relay types (--file <path> | --url <url>) [options]
 
@@ -25,7 +26,6 @@ accept only known keys of the right type, and variant keys and attachments get t
   --help                   show this help
 `;
 
-const KEY = /^[-_,A-Za-z0-9]+$/;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Where the flags come from. */
@@ -65,7 +65,7 @@ export async function typesCommand(argv: string[]): Promise<number> {
   if (values.check && values.out === undefined) return usage('--check needs --out');
   const namespace = values.namespace ?? 'default';
   const environment = values.environment ?? 'default';
-  if (![namespace, environment].every((key) => KEY.test(key))) return usage(`invalid namespace or environment key ${JSON.stringify(KEY.test(namespace) ? environment : namespace)}`);
+  if (![namespace, environment].every((key) => KEY_PATTERN.test(key))) return usage(`invalid namespace or environment key ${JSON.stringify(KEY_PATTERN.test(namespace) ? environment : namespace)}`);
   if (values.file !== undefined && (values.environment !== undefined || values.token !== undefined)) return usage('--environment and --token need --url');
   if (values.url !== undefined && !/^https?:\/\//i.test(values.url)) return usage(`--url must be an http(s) URL (got ${JSON.stringify(values.url)})`);
 

@@ -1,5 +1,5 @@
 import { Engine, type EvaluationResponse } from '@flagcast/core';
-import type { SnapshotEntry } from '../snapshotEntry.js';
+import type { SnapshotEntry } from '../../snapshots/snapshotEntry.js';
 
 /** What the evaluation endpoints read of the relay: its snapshots and its environment choice. */
 export interface SnapshotView {

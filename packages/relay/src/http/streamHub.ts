@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.js';
-import type { SnapshotEntry } from './snapshotEntry.js';
+import { sseComment } from '../shared/sseFrame.js';
+import type { SnapshotEntry } from '../snapshots/snapshotEntry.js';
 
 /** How a stream client wants changes: Flipt's SSE notifications, SSE with the snapshot, or NDJSON. */
 export type StreamFormat = 'sse' | 'sse-inline' | 'ndjson';
@@ -22,12 +23,15 @@ export interface StreamHubOptions {
   onDrop: (format: StreamFormat, buffered: number) => void;
 }
 
-const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+const HEARTBEAT = sseComment('heartbeat');
 
 function payload(entry: SnapshotEntry, { format, maxEventBytes }: Stream): Buffer {
   if (format === 'sse-inline') return entry.sseInline.length <= maxEventBytes ? entry.sseInline : entry.sseNotify;
   return format === 'sse' ? entry.sseNotify : entry.ndjson;
 }
+
+/** The hub key of an environment's namespace. */
+export const streamKey = (environment: string, namespace: string) => `${environment}\u0000${namespace}`;
 
 /** The open streams, by environment and namespace; writes each change to all of them. */
 export class StreamHub {

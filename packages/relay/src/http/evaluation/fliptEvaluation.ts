@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import type { BooleanEvaluationResponse, VariantEvaluationResponse } from '@flagcast/core';
-import { GrpcCode } from '../httpUtil.js';
+import { RelayError } from '../relayError.js';
+import { errorBody } from '../renderError.js';
+import { GrpcCode, HttpStatus } from '../status.js';
 import { decodeBatchRequest, decodeEvaluationRequest, GatewayDecodeError, type FliptEvaluationRequest } from './gatewayJson.js';
 import { ResultTally } from './resultTally.js';
 import type { SliceScheduler } from './sliceScheduler.js';
@@ -20,19 +22,9 @@ export interface Reply {
   body: unknown;
 }
 
-/** A gateway error body (`{code, message, details}`) with its HTTP status. */
-export class FliptApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  reply(): Reply {
-    return { status: this.status, body: { code: this.code, message: this.message, details: [] } };
-  }
+/** A refusal as a reply: Flipt's gateway error body `{code, message, details}` and its status. */
+export function gatewayReply(err: RelayError): Reply {
+  return { status: err.status, body: errorBody('gateway', err) };
 }
 
 export type EvaluationEndpoint = 'boolean' | 'variant' | 'batch';
@@ -72,7 +64,7 @@ type Resolved = { kind: 'flag'; namespace: string; response: ReturnType<typeof e
 /** Finds and evaluates one request's flag; throws only for an unknown environment. */
 function resolve(request: FliptEvaluationRequest, input: FliptEvaluationInput): Resolved {
   const environment = input.view.pickEnvironment(request.environmentKey || undefined, input.environmentHeader);
-  if (environment === undefined) throw new FliptApiError(404, GrpcCode.NotFound, environmentNotFound(input.environmentHeader));
+  if (environment === undefined) throw new RelayError(HttpStatus.NotFound, GrpcCode.NotFound, environmentNotFound(input.environmentHeader));
   const namespace = request.namespaceKey || 'default';
   const entry = input.view.entry(environment, namespace);
   if (!entry) return { kind: 'namespace-missing', namespace };
@@ -103,25 +95,25 @@ export function evaluateSingle(endpoint: 'boolean' | 'variant', input: FliptEval
   try {
     const request = decodeEvaluationRequest(input.body);
     const found = resolve(request, input);
-    if (found.kind === 'namespace-missing') throw new FliptApiError(404, GrpcCode.NotFound, `namespace ${JSON.stringify(found.namespace)} not found`);
+    if (found.kind === 'namespace-missing') throw new RelayError(HttpStatus.NotFound, GrpcCode.NotFound, `namespace ${JSON.stringify(found.namespace)} not found`);
     const { response } = found;
     if (response.type === 'ERROR_EVALUATION_RESPONSE_TYPE') {
-      throw new FliptApiError(404, GrpcCode.NotFound, `flag ${JSON.stringify(posix.join(found.namespace, request.flagKey ?? ''))} not found`);
+      throw new RelayError(HttpStatus.NotFound, GrpcCode.NotFound, `flag ${JSON.stringify(posix.join(found.namespace, request.flagKey ?? ''))} not found`);
     }
     const isBoolean = response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE';
     if (isBoolean !== (endpoint === 'boolean')) {
       input.record(endpoint, 'invalid');
-      return new FliptApiError(400, GrpcCode.InvalidArgument, `flag type ${isBoolean ? 'BOOLEAN_FLAG_TYPE' : 'VARIANT_FLAG_TYPE'} invalid`).reply();
+      return gatewayReply(new RelayError(HttpStatus.BadRequest, GrpcCode.InvalidArgument, `flag type ${isBoolean ? 'BOOLEAN_FLAG_TYPE' : 'VARIANT_FLAG_TYPE'} invalid`));
     }
     const requestId = request.requestId || randomUUID();
     const millis = performance.now() - started;
     const at = timestamp();
     if (response.type === 'BOOLEAN_EVALUATION_RESPONSE_TYPE') {
       input.record(endpoint, resultOf(response.booleanEvaluationResponse.reason));
-      return { status: 200, body: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
+      return { status: HttpStatus.Ok, body: booleanBody(response.booleanEvaluationResponse, requestId, millis, at) };
     }
     input.record(endpoint, resultOf(response.variantEvaluationResponse.reason));
-    return { status: 200, body: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
+    return { status: HttpStatus.Ok, body: variantBody(response.variantEvaluationResponse, requestId, millis, at) };
   } catch (err) {
     return refuse(endpoint, err, input);
   }
@@ -155,7 +147,7 @@ export async function evaluateBatch(input: FliptEvaluationInput, limits: BatchLi
     await limits.slices.forEach(requests.length, (i) => (items[i] = JSON.stringify(batchItem(requests[i]!, found[i]!, millis, at, tally))), limits.signal);
     tally.recordWith((result, n) => input.record('batch', result, n));
     // The same bytes as JSON.stringify of the whole body, built from the serialized items.
-    return { status: 200, body: `{"requestId":${JSON.stringify(batch.requestId || randomUUID())},"responses":[${items.join(',')}],"requestDurationMillis":${JSON.stringify(millis)}}` };
+    return { status: HttpStatus.Ok, body: `{"requestId":${JSON.stringify(batch.requestId || randomUUID())},"responses":[${items.join(',')}],"requestDurationMillis":${JSON.stringify(millis)}}` };
   } catch (err) {
     return refuse('batch', err, input);
   }
@@ -181,13 +173,13 @@ function batchItem(request: FliptEvaluationRequest, found: Resolved, millis: num
 }
 
 function refuse(endpoint: EvaluationEndpoint, err: unknown, input: FliptEvaluationInput): Reply {
-  if (err instanceof FliptApiError) {
-    input.record(endpoint, err.status === 404 ? 'not_found' : 'invalid');
-    return err.reply();
+  if (err instanceof RelayError) {
+    input.record(endpoint, err.status === HttpStatus.NotFound ? 'not_found' : 'invalid');
+    return gatewayReply(err);
   }
   if (err instanceof GatewayDecodeError) {
     input.record(endpoint, 'invalid');
-    return new FliptApiError(400, GrpcCode.InvalidArgument, err.message).reply();
+    return gatewayReply(new RelayError(HttpStatus.BadRequest, GrpcCode.InvalidArgument, err.message));
   }
   throw err;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS } from './corsHeaders.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../shared/logger.js';
 /** Refused origins logged, at most (a hostile client could send endless ones). */
 const MAX_LOGGED_ORIGINS = 100;
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { HttpStatus } from '../status.js';
 
 /** A request body that could not be read: too large, too slow, or aborted. */
 export class BodyReadError extends Error {
@@ -22,7 +23,7 @@ export function readBody(req: IncomingMessage, limits: { maxBytes: number; timeo
     const declared = Number(req.headers['content-length']);
     if (declared > limits.maxBytes) {
       req.resume();
-      reject(new BodyReadError(413, `request body of ${declared} bytes exceeds the ${limits.maxBytes}-byte limit`));
+      reject(new BodyReadError(HttpStatus.PayloadTooLarge, `request body of ${declared} bytes exceeds the ${limits.maxBytes}-byte limit`));
       return;
     }
     const chunks: Buffer[] = [];
@@ -37,13 +38,13 @@ export function readBody(req: IncomingMessage, limits: { maxBytes: number; timeo
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limits.maxBytes) done(new BodyReadError(413, `request body exceeds the ${limits.maxBytes}-byte limit`));
+      if (size > limits.maxBytes) done(new BodyReadError(HttpStatus.PayloadTooLarge, `request body exceeds the ${limits.maxBytes}-byte limit`));
       else chunks.push(chunk);
     };
     const onEnd = () => done();
-    const onError = (err: Error) => done(new BodyReadError(400, `request body could not be read: ${err.message}`));
-    const onClose = () => done(new BodyReadError(400, 'request body was aborted by the client'));
-    const timer = setTimeout(() => done(new BodyReadError(408, `request body not received within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+    const onError = (err: Error) => done(new BodyReadError(HttpStatus.BadRequest, `request body could not be read: ${err.message}`));
+    const onClose = () => done(new BodyReadError(HttpStatus.BadRequest, 'request body was aborted by the client'));
+    const timer = setTimeout(() => done(new BodyReadError(HttpStatus.RequestTimeout, `request body not received within ${limits.timeoutMs} ms`)), limits.timeoutMs);
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }

@@ -1,12 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EvaluationResponse } from '@flagcast/core';
-import { etagMatches } from '../httpUtil.js';
+import { etagMatches } from '../contentNegotiation.js';
+import { RelayError } from '../relayError.js';
+import { errorBody } from '../renderError.js';
+import { GrpcCode, HttpStatus } from '../status.js';
 import { environmentNotFound, type Reply } from '../evaluation/fliptEvaluation.js';
 import { decodeOfrepBulkRequest, decodeOfrepFlagRequest, GatewayDecodeError } from '../evaluation/gatewayJson.js';
 import { engineFor, evaluateOne, resultOf, type EvaluationResult, type SnapshotView } from '../evaluation/snapshotView.js';
 import { ResultTally } from '../evaluation/resultTally.js';
 import type { SliceScheduler } from '../evaluation/sliceScheduler.js';
-import type { SnapshotEntry } from '../snapshotEntry.js';
+import type { SnapshotEntry } from '../../snapshots/snapshotEntry.js';
 
 /*
  * OFREP (OpenFeature Remote Evaluation Protocol) as Flipt v2 serves it
@@ -33,23 +36,15 @@ export interface OfrepReply extends Reply {
   etag?: string;
 }
 
-type ErrorCode = 'FLAG_NOT_FOUND' | 'INVALID_CONTEXT' | 'GENERAL';
-
-/** An OFREP error body `{key?, errorCode, errorDetails}` and its HTTP status. */
-export class OfrepError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: ErrorCode,
-    message: string,
-    readonly key?: string,
-  ) {
-    super(message);
-  }
-
-  reply(): OfrepReply {
-    return { status: this.status, body: { ...(this.key ? { key: this.key } : {}), errorCode: this.errorCode, errorDetails: this.message } };
-  }
+/** A refusal as a reply: an OFREP error body `{key?, errorCode, errorDetails}` and its status. */
+function ofrepReply(err: RelayError): OfrepReply {
+  return { status: err.status, body: errorBody('ofrep', err) };
 }
+
+/** FLAG_NOT_FOUND, in OFREP's terms; `key` names the flag when there is one. */
+const notFound = (message: string, key?: string) => new RelayError(HttpStatus.NotFound, GrpcCode.NotFound, message, key);
+/** INVALID_CONTEXT, in OFREP's terms. */
+const invalidContext = (message: string) => new RelayError(HttpStatus.BadRequest, GrpcCode.InvalidArgument, message);
 
 /** An OFREP evaluation result, fields in Flipt's order. */
 interface OfrepFlag {
@@ -75,7 +70,7 @@ interface Scope {
 function scope(input: OfrepInput): Scope {
   const environment = input.view.pickEnvironment(undefined, input.environmentHeader);
   // Flipt's gateway sends this error through the OFREP error handler without a flag key.
-  if (environment === undefined) throw new OfrepError(404, 'FLAG_NOT_FOUND', environmentNotFound(input.environmentHeader));
+  if (environment === undefined) throw notFound(environmentNotFound(input.environmentHeader));
   const namespace = input.namespaceHeader || 'default';
   return { environment, namespace, entry: input.view.entry(environment, namespace) };
 }
@@ -96,12 +91,12 @@ function toOfrep(key: string, response: EvaluationResponse): Evaluated {
     if (r.segmentKeys.length > 0) metadata.segments = r.segmentKeys.join(',');
     return { flag: { key: r.flagKey, reason: REASONS[r.reason] ?? 'UNKNOWN', variant: r.variantKey, metadata, value: r.variantKey }, result: resultOf(r.reason) };
   }
-  throw new OfrepError(404, 'FLAG_NOT_FOUND', `flag was not found ${key}`, key);
+  throw notFound(`flag was not found ${key}`, key);
 }
 
 function evaluateKey(key: string, where: Scope, targetingKey: string, context: Record<string, string>): Evaluated {
-  if (key === '') throw new OfrepError(400, 'INVALID_CONTEXT', 'flag key was not provided');
-  if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `flag was not found ${key}`, key);
+  if (key === '') throw invalidContext('flag key was not provided');
+  if (!where.entry) throw notFound(`flag was not found ${key}`, key);
   return toOfrep(key, evaluateOne(engineFor(where.entry), key, targetingKey, context));
 }
 
@@ -132,7 +127,7 @@ export function evaluateOfrepFlag(key: string, input: OfrepInput): OfrepReply {
     const where = scope(input);
     const { flag, result } = evaluateKey(key, where, targetingKeyOf(context), context);
     input.record('ofrep_flag', result);
-    return { status: 200, body: flag };
+    return { status: HttpStatus.Ok, body: flag };
   } catch (err) {
     return refuse('ofrep_flag', err, input);
   }
@@ -168,9 +163,9 @@ export async function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string |
     const listed = context['flags'];
     if (listed !== undefined) {
       const count = countKeys(listed);
-      if (count > limits.maxFlags) throw new OfrepError(400, 'INVALID_CONTEXT', `flags lists ${count} keys, over the limit of ${limits.maxFlags} keys per request`);
+      if (count > limits.maxFlags) throw invalidContext(`flags lists ${count} keys, over the limit of ${limits.maxFlags} keys per request`);
       keys = listed.split(',');
-    } else if (!where.entry) throw new OfrepError(404, 'FLAG_NOT_FOUND', `namespace ${JSON.stringify(where.namespace)} not found`);
+    } else if (!where.entry) throw notFound(`namespace ${JSON.stringify(where.namespace)} not found`);
     else keys = await limits.slices.run(() => bulkKeys(where.entry!), limits.signal);
     const targetingKey = targetingKeyOf(context);
     const tally = new ResultTally();
@@ -190,21 +185,21 @@ export async function evaluateOfrepBulk(input: OfrepInput, ifNoneMatch: string |
       return { body: bytes, hash: createHash('sha1').update(bytes).digest('hex') };
     }, limits.signal);
     const etag = `W/"${hash}"`;
-    if (etagMatches(ifNoneMatch, hash)) return { status: 304, body: undefined, etag };
-    return { status: 200, body, etag };
+    if (etagMatches(ifNoneMatch, hash)) return { status: HttpStatus.NotModified, body: undefined, etag };
+    return { status: HttpStatus.Ok, body, etag };
   } catch (err) {
     return refuse('ofrep_bulk', err, input);
   }
 }
 
 function refuse(endpoint: OfrepEndpoint, err: unknown, input: OfrepInput): OfrepReply {
-  if (err instanceof OfrepError) {
-    input.record(endpoint, err.status === 404 ? 'not_found' : 'invalid');
-    return err.reply();
+  if (err instanceof RelayError) {
+    input.record(endpoint, err.status === HttpStatus.NotFound ? 'not_found' : 'invalid');
+    return ofrepReply(err);
   }
   if (err instanceof GatewayDecodeError) {
     input.record(endpoint, 'invalid');
-    return new OfrepError(400, 'INVALID_CONTEXT', err.message).reply();
+    return ofrepReply(invalidContext(err.message));
   }
   throw err;
 }

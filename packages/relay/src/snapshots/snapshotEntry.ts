@@ -1,5 +1,8 @@
 import type { Snapshot } from '@flagcast/core';
-import { brotliBody, gzipBody, type EncodedBodies } from './compression.js';
+import { brotliBody, gzipBody, type EncodedBodies } from '../shared/compression.js';
+import { sseEvent } from '../shared/sseFrame.js';
+
+const ID_LENGTH = 9;
 
 /**
  * One namespace snapshot and every byte sequence the relay sends for it, built once per change
@@ -39,16 +42,17 @@ export class SnapshotEntry {
       this.brotliBody = encoded?.brotli;
     }
     // Flipt marshals the notification from a Go map: keys come out sorted.
-    this.sseNotify = Buffer.from(`${this.id()}data: ${JSON.stringify({ etag: digest, type: 'refetchEvaluation' })}\n\n`);
+    this.sseNotify = sseEvent(JSON.stringify({ etag: digest, type: 'refetchEvaluation' }), this.eventId());
   }
 
-  private id(): string {
-    return `id: ${this.etag.slice(0, 9)}\n`;
+  /** SSE event id: the digest's first characters, enough to tell changes apart. */
+  private eventId(): string {
+    return this.etag.slice(0, ID_LENGTH);
   }
 
   /** SSE event with the snapshot inline (relay dialect, `?include=snapshot`). */
   get sseInline(): Buffer {
-    this.sseInlineBody ??= Buffer.concat([Buffer.from(`${this.id()}data: {"etag":${JSON.stringify(this.etag)},"snapshot":`), this.json, Buffer.from(',"type":"snapshot"}\n\n')]);
+    this.sseInlineBody ??= sseEvent([`{"etag":${JSON.stringify(this.etag)},"snapshot":`, this.json, ',"type":"snapshot"}'], this.eventId());
     return this.sseInlineBody;
   }
 

@@ -177,11 +177,14 @@ export function decodeBatchRequest(body: Buffer, maxItems = Infinity): FliptBatc
   return decodeMessage(value, BATCH_REQUEST) as FliptBatchRequest;
 }
 
-export const decodeOfrepFlagRequest = (body: Buffer) =>
-  decodeBody(body, {
-    name: 'flipt.ofrep.EvaluateFlagRequest',
-    fields: { key: { json: 'key', kind: 'string' }, context: { json: 'context', kind: 'stringMap' } },
-  }) as OfrepRequest;
+// Specs are module constants: each message's field lookup is built once and cached by spec.
+const OFREP_FLAG_REQUEST: MessageSpec = {
+  name: 'flipt.ofrep.EvaluateFlagRequest',
+  fields: { key: { json: 'key', kind: 'string' }, context: { json: 'context', kind: 'stringMap' } },
+};
 
-export const decodeOfrepBulkRequest = (body: Buffer) =>
-  decodeBody(body, { name: 'flipt.ofrep.EvaluateBulkRequest', fields: { context: { json: 'context', kind: 'stringMap' } } }) as OfrepRequest;
+const OFREP_BULK_REQUEST: MessageSpec = { name: 'flipt.ofrep.EvaluateBulkRequest', fields: { context: { json: 'context', kind: 'stringMap' } } };
+
+export const decodeOfrepFlagRequest = (body: Buffer) => decodeBody(body, OFREP_FLAG_REQUEST) as OfrepRequest;
+
+export const decodeOfrepBulkRequest = (body: Buffer) => decodeBody(body, OFREP_BULK_REQUEST) as OfrepRequest;
