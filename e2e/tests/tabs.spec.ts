@@ -227,7 +227,8 @@ test('the React demo shows each tab\'s role', async ({ context }) => {
     for (const page of pages) await page.goto(`${demo.url}/?relay=${encodeURIComponent(relay.url)}`);
     for (const page of pages) await expect(page.getByTestId('connection')).toHaveText('open');
     await expect.poll(async () => (await Promise.all(pages.map((page) => page.getByTestId('role').textContent()))).sort()).toEqual(['follower', 'follower', 'leader']);
-    expect(await openStreams(relay.url)).toBe(1);
+    // A tab that could not know another one led connects early and hands over within a second.
+    await expect.poll(() => openStreams(relay.url), { timeout: 1_500 }).toBe(1);
   } finally {
     await demo.close();
   }
