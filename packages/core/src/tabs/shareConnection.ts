@@ -288,9 +288,9 @@ export function shareConnection(config: SharedConnectionConfig): SharedConnectio
   // all. Its mark makes tabs opened in the same instant wait for the election instead.
   const seenAt = hint?.read(hintKey) ?? 0;
   if (!(Date.now() - seenAt < config.heartbeatMs * LEADER_HINT_BEATS)) {
-    hint?.write(hintKey, Date.now());
     early = true;
     network.start();
+    hint?.write(hintKey, Date.now()); // after the request is on its way
   }
 
   void Promise.resolve(config.after)
