@@ -45,7 +45,7 @@ async function latency(inline) {
     req.on('close', () => streams.delete(send));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = createFlagClient({ url: `http://127.0.0.1:${server.address().port}`, cache: 'none', includeSnapshotInStream: inline });
+  const client = createFlagClient({ url: `http://127.0.0.1:${server.address().port}`, namespace: base.namespace.key, cache: 'none', includeSnapshotInStream: inline });
   await client.ready();
   const samples = [];
   for (let n = 1; n <= CHANGES; n++) {
@@ -76,6 +76,7 @@ async function applyCost() {
   let index = 0;
   const client = createFlagClient({
     url: 'http://bench.invalid',
+    namespace: base.namespace.key,
     cache: 'none',
     transport: 'none',
     bootstrap: texts[0],
