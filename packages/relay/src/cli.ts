@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { FlagFileError } from './convert/index.js';
 import { createRelay, type RelayOptions } from './createRelay.js';
 import { createLogger, type Logger, type LogLevel } from './shared/logger.js';
+import { KEY_PATTERN } from './shared/keyPattern.js';
 
 const HELP = `Usage: flagcast-relay (--file <path> | --upstream <flipt url>) [options]
        flagcast-relay types (--file <path> | --url <url>) [--out <file>]   (see types --help)
@@ -50,7 +51,6 @@ following a Flipt v2 server (one upstream connection per namespace, fanned out t
 Signals: SIGHUP reloads every source; SIGTERM and SIGINT stop the relay.
 `;
 
-const KEY = /^[-_,A-Za-z0-9]+$/;
 
 /** A bad command line: printed with the help, exit code 2. */
 class UsageError extends Error {}
@@ -141,7 +141,7 @@ function upstreamOptions(values: Values): NonNullable<RelayOptions['upstream']> 
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new UsageError(`--upstream must be an http(s) URL (got ${JSON.stringify(values.upstream)})`);
   const namespaces = [...(values['upstream-namespace'] ?? []), ...(values.namespace ?? [])];
   const environment = values['upstream-environment'] ?? 'default';
-  const bad = [...namespaces, environment].find((k) => !KEY.test(k));
+  const bad = [...namespaces, environment].find((k) => !KEY_PATTERN.test(k));
   if (bad !== undefined) throw new UsageError(`invalid namespace or environment key ${JSON.stringify(bad)}`);
   const fromFile = (flag: 'upstream-token-file' | 'upstream-jwt-file') => (values[flag] === undefined ? undefined : readSecret(flag, values[flag]));
   const token = values['upstream-token'] ?? fromFile('upstream-token-file') ?? process.env.FLAGCAST_UPSTREAM_TOKEN;
