@@ -2,34 +2,15 @@
 // streams and exits 0; says it could not start (and why, naming the file) on a bad file; takes
 // its tokens from a file or the environment. Needs `pnpm -r build` first; skipped when dist is
 // missing.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { get, StreamReader } from './support/http.js';
+import { cliBuilt, runCli } from './support/runCli.js';
 
-const BIN = fileURLToPath(new URL('../bin/flagcast-relay.mjs', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../dist/cli.js', import.meta.url)));
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  listening.catch(() => {}); // awaited only by tests that expect the relay to start
-  return { child, exited, listening, output: () => ({ stdout, stderr }) };
-}
+const built = cliBuilt;
+const run = runCli;
 
 /** Runs the CLI on `file` with `args`, checks that `token` is required, then stops it. */
 async function expectTokens(file: string, args: string[], env: Record<string, string>, accepted: string[]) {

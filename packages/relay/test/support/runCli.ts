@@ -6,8 +6,8 @@ const BIN = fileURLToPath(new URL('../../bin/flagcast-relay.mjs', import.meta.ur
 export const cliBuilt = (await import('node:fs')).existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)));
 
 /** The built relay CLI in its own process: its output, its exit, and the URL once it listens. */
-export function runCli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
