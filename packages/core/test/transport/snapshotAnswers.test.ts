@@ -1,21 +1,13 @@
 // What a snapshot GET (or an inline stream snapshot) may bring back: bounded in size while it is
 // read, of the namespace asked for, with an identity that can be passed on, and never a 304
 // without a snapshot in hand. Against a real server on 127.0.0.1.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlagClientError } from '../../src/index';
-import { booleanFlag, makeSnapshot, until } from '../client/helpers';
-import { startFlagServer, type FlagServer } from '../support/flagServer';
+import { booleanFlag, makeSnapshot, useHarness, until } from '../client/helpers';
 import { follow } from './followNamespace';
 
-const servers: FlagServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(options: Parameters<typeof startFlagServer>[0] = {}): Promise<FlagServer> {
-  const s = await startFlagServer(options);
-  servers.push(s);
-  return s;
-}
+// Servers closed after each test (client/helpers' harness).
+const { server } = useHarness();
 
 const MIB = 1024 * 1024;
 const s1 = makeSnapshot([booleanFlag('a', true)]);

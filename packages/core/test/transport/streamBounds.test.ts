@@ -3,21 +3,13 @@
 // server checked. Real servers on 127.0.0.1.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_INVALID_EVENTS_IN_A_ROW } from '../../src/transport/streamTransport';
-import { booleanFlag, makeSnapshot, quietPeriod, until } from '../client/helpers';
-import { startFlagServer, type FlagServer } from '../support/flagServer';
+import { booleanFlag, makeSnapshot, useHarness, quietPeriod, until } from '../client/helpers';
 import { follow } from './followNamespace';
 
-const servers: FlagServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(options: Parameters<typeof startFlagServer>[0] = {}): Promise<FlagServer> {
-  const s = await startFlagServer(options);
-  servers.push(s);
-  return s;
-}
+// Servers closed after each test (client/helpers' harness).
+const { server } = useHarness();
 
 const MIB = 1024 * 1024;
 const s1 = makeSnapshot([booleanFlag('a', true)]);
